@@ -19,7 +19,11 @@ def local_replicas(services, cluster, port_base):
     """
     replicas = []
     for position, service in enumerate(services):
-        count = int(service["desired_count"])
+        try:
+            count = int(service["desired_count"])
+        except (TypeError, ValueError):
+            raise ValueError("desired_count of service %s must be a whole number, not %r"
+                             % (service.get("name"), service["desired_count"]))
         if count > PORTS_PER_SERVICE:
             raise ValueError("%s: desired_count %d exceeds %d" % (service["name"], count, PORTS_PER_SERVICE))
         for index in range(count):

@@ -1,0 +1,128 @@
+"""The whole local lifecycle, in order: bad input, a cold start, a no-op re-run, scaling, terminate.
+
+The tests in this module share one cluster and run in file order.
+"""
+import copy
+import glob
+import json
+import os
+import socket
+import urllib.request
+
+import pytest
+
+
+def test_malformed_service_list_stops_before_anything_is_created(cluster):
+    services = copy.deepcopy(cluster.services)
+    services[1]["name"] = services[0]["name"]
+    run = cluster.playbook("init.yml", services=services)
+    assert run.rc != 0
+    assert "service list or cluster name is malformed" in run.output
+    assert cluster.leftovers() == {}
+
+
+def test_service_list_with_a_wrong_type_stops_before_anything_is_created(cluster):
+    services = copy.deepcopy(cluster.services)
+    services[0]["desired_count"] = "many"
+    run = cluster.playbook("throughput.yml", services=services)
+    assert run.rc != 0
+    assert "desired_count" in run.output
+    assert cluster.leftovers() == {}
+
+
+def test_taken_port_stops_before_anything_is_created(cluster):
+    with socket.socket() as squatter:
+        squatter.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        squatter.bind(("127.0.0.1", cluster.public_port))
+        squatter.listen(1)
+        run = cluster.playbook("site.yml")
+    assert run.rc != 0
+    assert "Ports needed by cluster itest are taken: %d" % cluster.public_port in run.output
+    assert cluster.leftovers() == {}
+
+
+def test_terminate_before_init_changes_nothing(cluster):
+    run = cluster.playbook("terminate.yml")
+    assert run.rc == 0, run.output
+    assert run.changed == 0, run.changed_tasks()
+
+
+def test_throughput_on_a_fresh_machine_brings_everything_up(cluster):
+    run = cluster.playbook("throughput.yml")
+    assert run.rc == 0, run.output[-4000:]
+    assert "SLOs met" in run.output
+    reports = sorted(glob.glob(os.path.join(cluster.reports, cluster.name, "*", "report.json")))
+    assert len(reports) == 1
+    with open(reports[0]) as handle:
+        report = json.load(handle)
+    figures = report["apachebench"]
+    assert figures["complete_requests"] == 600
+    assert figures["requests_per_second"] >= 50
+    assert figures["success_ratio"] >= 0.99
+    assert figures["client_visible_errors"] <= 6
+    assert figures["server_port"] == cluster.public_port
+    # The workload crashed during the run and the platform hid it: restarts, yet no errors.
+    assert report["context"]["frontend_restarts_during_run"] > 0
+    assert os.path.exists(reports[0].replace(".json", ".md"))
+    containers = cluster.containers()
+    assert len([name for name in containers if name.startswith("itest-frontend-")]) == 10
+    assert all(state == "running" for _, _, state in containers.values())
+
+
+def test_second_run_of_every_stage_changes_nothing(cluster):
+    run = cluster.playbook("site.yml")
+    assert run.rc == 0, run.output[-4000:]
+    assert run.changed == 0, run.changed_tasks()
+
+
+def test_check_mode_on_a_running_cluster_changes_nothing(cluster):
+    before = cluster.containers()
+    run = cluster.playbook("site.yml", check=True)
+    assert run.rc == 0, run.output[-4000:]
+    assert run.changed == 0, run.changed_tasks()
+    assert cluster.containers() == before
+
+
+def test_single_stage_by_tag(cluster):
+    run = cluster.playbook("site.yml", tags="build")
+    assert run.rc == 0, run.output[-4000:]
+    assert "Run ApacheBench" not in run.output
+    assert "TASK [loadbearing.ecs.services : Run every copy of every service]" in run.output
+
+
+def test_changed_desired_count_converges_without_touching_the_rest(cluster):
+    before = cluster.containers()
+    services = copy.deepcopy(cluster.services)
+    frontend = next(s for s in services if s["name"] == "frontend")
+    frontend["desired_count"] = 3
+    run = cluster.playbook("build.yml", services=services)
+    assert run.rc == 0, run.output[-4000:]
+    after = cluster.containers()
+    assert sorted(name for name in after if "frontend" in name) == ["itest-frontend-0", "itest-frontend-1",
+                                                                      "itest-frontend-2"]
+    # The copies that stay were not restarted or recreated.
+    assert all(after[name] == before[name] for name in after)
+    with open(os.path.join(cluster.state_dir, "haproxy", "haproxy.cfg")) as handle:
+        assert handle.read().count("server itest-frontend-") == 3
+    with urllib.request.urlopen("http://127.0.0.1:%d/" % cluster.public_port, timeout=10) as reply:
+        assert reply.status == 200
+    run = cluster.playbook("build.yml", services=services)
+    assert run.changed == 0, run.changed_tasks()
+
+
+def test_terminate_leaves_nothing(cluster):
+    run = cluster.playbook("site.yml", tags="terminate")
+    assert run.rc == 0, run.output[-4000:]
+    assert cluster.leftovers() == {}
+    run = cluster.playbook("terminate.yml")
+    assert run.rc == 0
+    assert run.changed == 0, run.changed_tasks()
+
+
+def test_terminate_a_half_built_cluster(cluster):
+    run = cluster.playbook("init.yml")
+    assert run.rc == 0, run.output[-4000:]
+    assert cluster.leftovers() != {}
+    run = cluster.playbook("terminate.yml")
+    assert run.rc == 0, run.output[-4000:]
+    assert cluster.leftovers() == {}
