@@ -70,7 +70,7 @@ def _convert(value, kind):
 
 
 def _empty_result():
-    keys = [key for key, _ in _SUMMARY_LINES.values()] + [
+    keys = [key for key, _kind in _SUMMARY_LINES.values()] + [
         "document_length",
         "time_taken_s",
         "requests_per_second",

@@ -21,7 +21,7 @@ def parse_ss_listeners(text):
         # State Recv-Q Send-Q Local:Port Peer:Port [Process]
         if len(fields) < 5 or fields[0] != "LISTEN":
             continue
-        address, _, port = fields[3].rpartition(":")
+        address, _sep, port = fields[3].rpartition(":")
         if not port.isdigit():
             continue
         processes = _PROCESS.findall(" ".join(fields[5:])) or [("?", "0")]

@@ -65,10 +65,11 @@ notes:
   - In check mode the module parses O(output) but does not send load to O(url).
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: partial
     details: ab is not run in check mode; O(output) is still parsed.
 author:
-  - loadbearing.ecs contributors
+  - loadbearing.ecs maintainers (@loadbearing)
 """
 
 EXAMPLES = r"""

@@ -18,7 +18,7 @@ description:
   - Before building, computes a fingerprint (sha256) of the template, the variables and every
     file under O(fingerprint_paths). When it matches the last successful build recorded in
     O(state_file) and every image of that build still exists in O(container_engine), nothing is
-    built and RV(changed) is false.
+    built and C(changed) is false.
   - With O(content_tag_variable), the first 16 hex digits of the fingerprint are passed to
     Packer in that variable, so images get a content-derived tag.
   - On failure, fails with Packer's own error lines. Packer's full log is written to
@@ -68,9 +68,10 @@ notes:
   - In check mode the module runs C(packer validate) and reports whether a build would happen.
 attributes:
   check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
     support: full
 author:
-  - loadbearing.ecs contributors
+  - loadbearing.ecs maintainers (@loadbearing)
 """
 
 EXAMPLES = r"""
@@ -167,7 +168,7 @@ def images_exist(module, engine, references):
         return False
     engine_bin = module.get_bin_path(engine, required=True)
     for ref in references:
-        rc, _, _ = module.run_command([engine_bin, "image", "exists", ref])
+        rc, _out, _err = module.run_command([engine_bin, "image", "exists", ref])
         if rc != 0:
             return False
     return True

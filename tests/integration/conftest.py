@@ -66,7 +66,7 @@ class Cluster(object):
             command.extend(["--tags", tags])
         env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_FORCE_COLOR="0",
                    ANSIBLE_HOME=os.path.join(self.tmp_dir, "ansible-home"), ANSIBLE_NOCOLOR="1")
-        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200)
+        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200, check=False)
         return PlaybookRun(proc)
 
     def podman_lines(self, *args):
@@ -87,7 +87,7 @@ class Cluster(object):
             "networks": self.podman_lines("network", "ls", "--quiet", "--filter", label),
             "volumes": self.podman_lines("volume", "ls", "--quiet", "--filter", label),
             "processes": subprocess.run(["pgrep", "-af", self.state_dir], capture_output=True,
-                                        text=True).stdout.split("\n")[:-1],
+                                        text=True, check=False).stdout.split("\n")[:-1],
             "state_dir": [self.state_dir] if os.path.exists(self.state_dir) else [],
             "registry_trust": [p for p in ["/etc/containers/registries.conf.d/50-loadbearing-%s.conf" % self.name]
                                if os.path.exists(p)],

@@ -9,8 +9,6 @@ import os
 import socket
 import urllib.request
 
-import pytest
-
 
 def test_malformed_service_list_stops_before_anything_is_created(cluster):
     services = copy.deepcopy(cluster.services)
@@ -66,7 +64,7 @@ def test_throughput_on_a_fresh_machine_brings_everything_up(cluster):
     assert os.path.exists(reports[0].replace(".json", ".md"))
     containers = cluster.containers()
     assert len([name for name in containers if name.startswith("itest-frontend-")]) == 10
-    assert all(state == "running" for _, _, state in containers.values())
+    assert all(state == "running" for _id, _image, state in containers.values())
 
 
 def test_second_run_of_every_stage_changes_nothing(cluster):
@@ -98,8 +96,8 @@ def test_changed_desired_count_converges_without_touching_the_rest(cluster):
     run = cluster.playbook("build.yml", services=services)
     assert run.rc == 0, run.output[-4000:]
     after = cluster.containers()
-    assert sorted(name for name in after if "frontend" in name) == ["itest-frontend-0", "itest-frontend-1",
-                                                                      "itest-frontend-2"]
+    frontends = sorted(name for name in after if "frontend" in name)
+    assert frontends == ["itest-frontend-0", "itest-frontend-1", "itest-frontend-2"]
     # The copies that stay were not restarted or recreated.
     assert all(after[name] == before[name] for name in after)
     with open(os.path.join(cluster.state_dir, "haproxy", "haproxy.cfg")) as handle:

@@ -47,7 +47,7 @@ def test_parses_output_with_leading_whitespace_stripped(name):
     ("aborted_timeout", "apr_pollset_poll: The timeout specified has expired (70007)"),
 ])
 def test_aborted_run_names_abs_error_line(name, ab_line):
-    text, _ = load(name)
+    text = load(name)[0]
     with pytest.raises(ValueError, match=ab_line.replace("(", r"\(").replace(")", r"\)")):
         parse_ab_output(text)
 

@@ -21,7 +21,7 @@ def run_module(name, args, tmp_path, check_mode=False):
     args_file.write_text(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "collections"))
     proc = subprocess.run([sys.executable, os.path.join(MODULES, name + ".py"), str(args_file)],
-                          capture_output=True, text=True, env=env, timeout=120)
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
     return json.loads(proc.stdout)
 
 

@@ -95,6 +95,6 @@ def test_fingerprint_ignores_bytecode_caches(build_inputs):
 
 
 def test_fingerprint_of_a_missing_input_says_which(build_inputs, tmp_path):
-    template, _ = build_inputs
+    template = build_inputs[0]
     with pytest.raises(ValueError, match="does-not-exist"):
         fingerprint(str(template), {}, [str(tmp_path / "does-not-exist")])
