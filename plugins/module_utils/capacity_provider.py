@@ -1,0 +1,56 @@
+# -*- coding: utf-8 -*-
+# Copyright: loadbearing.ecs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What to send to ECS so a capacity provider matches its desired settings. Standard library only."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+MANAGED_SCALING_KEYS = {
+    "status": "status",
+    "target_capacity": "targetCapacity",
+    "minimum_scaling_step_size": "minimumScalingStepSize",
+    "maximum_scaling_step_size": "maximumScalingStepSize",
+    "instance_warmup_period": "instanceWarmupPeriod",
+}
+
+
+def desired_provider(params):
+    """The autoScalingGroupProvider structure ECS expects, from the module's snake_case options."""
+    scaling = params.get("managed_scaling") or {}
+    managed = {}
+    for option, key in MANAGED_SCALING_KEYS.items():
+        if scaling.get(option) is not None:
+            managed[key] = scaling[option]
+    if "status" in managed:
+        managed["status"] = managed["status"].upper()
+    provider = {"autoScalingGroupArn": params["auto_scaling_group_arn"]}
+    if managed:
+        provider["managedScaling"] = managed
+    if params.get("managed_termination_protection") is not None:
+        provider["managedTerminationProtection"] = params["managed_termination_protection"].upper()
+    if params.get("managed_draining") is not None:
+        provider["managedDraining"] = params["managed_draining"].upper()
+    return provider
+
+
+def provider_update(current, desired):
+    """The update_capacity_provider argument that turns current into desired, or None.
+
+    The Auto Scaling group of a capacity provider cannot change: a differing ARN is an error.
+    """
+    current_provider = current.get("autoScalingGroupProvider", {})
+    if current_provider.get("autoScalingGroupArn") != desired["autoScalingGroupArn"]:
+        raise ValueError("capacity provider %s uses Auto Scaling group %s; it cannot be moved to %s: "
+                         "delete it first" % (current.get("name"), current_provider.get("autoScalingGroupArn"),
+                                              desired["autoScalingGroupArn"]))
+    update = {}
+    wanted_scaling = desired.get("managedScaling", {})
+    have_scaling = current_provider.get("managedScaling", {})
+    if any(have_scaling.get(key) != value for key, value in wanted_scaling.items()):
+        update["managedScaling"] = dict(have_scaling, **wanted_scaling)
+    for key in ("managedTerminationProtection", "managedDraining"):
+        if key in desired and current_provider.get(key) != desired[key]:
+            update[key] = desired[key]
+    return update or None

@@ -1,0 +1,215 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: loadbearing.ecs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: ecs_capacity_provider
+short_description: Create, update or delete an ECS capacity provider backed by an Auto Scaling group
+version_added: 0.1.0
+description:
+  - Manages an Amazon ECS capacity provider that scales an Auto Scaling group with the tasks
+    placed on it (managed scaling).
+  - Attaching the provider to a cluster is done with M(community.aws.ecs_cluster)'s
+    C(capacity_providers) option.
+options:
+  name:
+    description: Name of the capacity provider.
+    type: str
+    required: true
+  state:
+    description: Whether the capacity provider exists.
+    type: str
+    choices: [present, absent]
+    default: present
+  auto_scaling_group_arn:
+    description:
+      - ARN of the Auto Scaling group. Required with O(state=present). It cannot change later.
+    type: str
+  managed_scaling:
+    description: Managed scaling of the group.
+    type: dict
+    suboptions:
+      status:
+        description: Whether ECS scales the group.
+        type: str
+        choices: [enabled, disabled]
+      target_capacity:
+        description: Target utilization of the group's capacity, in percent.
+        type: int
+      minimum_scaling_step_size:
+        description: Fewest instances added or removed at once.
+        type: int
+      maximum_scaling_step_size:
+        description: Most instances added or removed at once.
+        type: int
+      instance_warmup_period:
+        description: Seconds a new instance takes to contribute.
+        type: int
+  managed_termination_protection:
+    description: Whether ECS protects instances running tasks from scale-in.
+    type: str
+    choices: [enabled, disabled]
+  managed_draining:
+    description: Whether ECS drains instances before the group terminates them.
+    type: str
+    choices: [enabled, disabled]
+  tags:
+    description: Tags of the capacity provider, set at creation.
+    type: dict
+    aliases: [resource_tags]
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - amazon.aws.boto3
+attributes:
+  check_mode:
+    description: Can run in check mode and return changed status prediction without modifying target.
+    support: full
+author:
+  - loadbearing.ecs maintainers (@loadbearing)
+"""
+
+EXAMPLES = r"""
+- name: Let ECS scale the hosts with the tasks
+  loadbearing.ecs.ecs_capacity_provider:
+    name: demo-hosts
+    auto_scaling_group_arn: "{{ asg.auto_scaling_group_arn }}"
+    managed_scaling:
+      status: enabled
+      target_capacity: 100
+    tags:
+      loadbearing:cluster: demo
+
+- name: Delete it
+  loadbearing.ecs.ecs_capacity_provider:
+    name: demo-hosts
+    state: absent
+"""
+
+RETURN = r"""
+capacity_provider:
+  description: The capacity provider as ECS describes it (snake_case keys), empty when absent.
+  returned: always
+  type: dict
+  contains:
+    capacity_provider_arn:
+      description: ARN of the capacity provider.
+      type: str
+    name:
+      description: Name of the capacity provider.
+      type: str
+    status:
+      description: ACTIVE or INACTIVE.
+      type: str
+    auto_scaling_group_provider:
+      description: The Auto Scaling group and its managed scaling settings.
+      type: dict
+"""
+
+try:
+    import botocore
+except ImportError:
+    pass  # handled by AnsibleAWSModule
+
+from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+
+from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import desired_provider
+from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import provider_update
+
+
+def describe(client, name):
+    # Naming the provider matters: describing all of them at once is not supported everywhere.
+    found = client.describe_capacity_providers(capacityProviders=[name], include=["TAGS"])
+    active = [p for p in found.get("capacityProviders", []) if p.get("status") == "ACTIVE"]
+    return active[0] if active else None
+
+
+def result(module, changed, provider):
+    module.exit_json(changed=changed, capacity_provider=camel_dict_to_snake_dict(provider or {}, ignore_list=["tags"]))
+
+
+def ensure_present(module, client, current):
+    params = module.params
+    if not params["auto_scaling_group_arn"]:
+        module.fail_json(msg="auto_scaling_group_arn is required to create or update a capacity provider")
+    desired = desired_provider(params)
+    if current is None:
+        if module.check_mode:
+            result(module, True, {"name": params["name"], "autoScalingGroupProvider": desired})
+        arguments = {"name": params["name"], "autoScalingGroupProvider": desired}
+        if params["tags"]:
+            arguments["tags"] = ansible_dict_to_boto3_tag_list(params["tags"], "key", "value")
+        try:
+            created = client.create_capacity_provider(**arguments)["capacityProvider"]
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg="Could not create capacity provider %s" % params["name"])
+        result(module, True, created)
+    try:
+        update = provider_update(current, desired)
+    except ValueError as e:
+        module.fail_json(msg=str(e))
+    if update is None:
+        result(module, False, current)
+    if module.check_mode:
+        result(module, True, current)
+    try:
+        updated = client.update_capacity_provider(name=params["name"], autoScalingGroupProvider=update)
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="Could not update capacity provider %s" % params["name"])
+    result(module, True, updated["capacityProvider"])
+
+
+def ensure_absent(module, client, current):
+    if current is None:
+        result(module, False, None)
+    if not module.check_mode:
+        try:
+            client.delete_capacity_provider(capacityProvider=module.params["name"])
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg="Could not delete capacity provider %s (is it still attached to a cluster?)"
+                                 % module.params["name"])
+    result(module, True, None)
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        auto_scaling_group_arn=dict(type="str"),
+        managed_scaling=dict(type="dict", options=dict(
+            status=dict(type="str", choices=["enabled", "disabled"]),
+            target_capacity=dict(type="int"),
+            minimum_scaling_step_size=dict(type="int"),
+            maximum_scaling_step_size=dict(type="int"),
+            instance_warmup_period=dict(type="int"),
+        )),
+        managed_termination_protection=dict(type="str", choices=["enabled", "disabled"]),
+        managed_draining=dict(type="str", choices=["enabled", "disabled"]),
+        tags=dict(type="dict", aliases=["resource_tags"]),
+    )
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ["auto_scaling_group_arn"])],
+        supports_check_mode=True,
+    )
+    client = module.client("ecs")
+    try:
+        current = describe(client, module.params["name"])
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+        module.fail_json_aws(e, msg="Could not describe capacity provider %s" % module.params["name"])
+    if module.params["state"] == "present":
+        ensure_present(module, client, current)
+    ensure_absent(module, client, current)
+
+
+if __name__ == "__main__":
+    main()

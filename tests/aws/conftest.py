@@ -1,0 +1,102 @@
+"""The AWS platform against moto's server over HTTP, with nothing but environment variables.
+
+The playbooks carry no endpoint: AWS_ENDPOINT_URL reaches every module, lookup and the aws_ec2
+inventory plugin through botocore.
+"""
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import boto3
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.join(ROOT, ".venv", "bin")
+REGION = "us-east-1"
+RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Run(object):
+    def __init__(self, proc):
+        self.rc = proc.returncode
+        self.output = proc.stdout + proc.stderr
+        self.recap = {m.group(1): [int(g) for g in m.groups()[1:]] for m in RECAP.finditer(self.output)}
+        self.changed = sum(counts[1] for counts in self.recap.values())
+
+    def changed_tasks(self):
+        tasks, current = [], None
+        for line in self.output.splitlines():
+            if line.startswith("TASK ["):
+                current = line.split("[", 1)[1].split("]")[0]
+            elif line.startswith("changed:") and current and current not in tasks:
+                tasks.append(current)
+        return tasks
+
+
+class Emulator(object):
+    def __init__(self, url, home):
+        self.url = url
+        self.env = dict(
+            os.environ,
+            AWS_ENDPOINT_URL=url,
+            AWS_ACCESS_KEY_ID="testing",
+            AWS_SECRET_ACCESS_KEY="testing",
+            AWS_REGION=REGION,
+            AWS_DEFAULT_REGION=REGION,
+            AWS_CONFIG_FILE="/dev/null",
+            AWS_SHARED_CREDENTIALS_FILE="/dev/null",
+            ANSIBLE_INVENTORY_UNPARSED_FAILED="True",
+            ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"),
+            ANSIBLE_HOME=home,
+            ANSIBLE_FORCE_COLOR="0",
+            ANSIBLE_NOCOLOR="1",
+        )
+        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+            self.env.pop(name, None)
+
+    def client(self, service):
+        return boto3.client(service, endpoint_url=self.url, region_name=REGION,
+                            aws_access_key_id="testing", aws_secret_access_key="testing")
+
+    def reset(self):
+        urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset", method="POST")).read()
+
+    def playbook(self, name, *args, env=None):
+        command = [os.path.join(BIN, "ansible-playbook"), "-i", "inventory/aws", os.path.join("playbooks", name)]
+        proc = subprocess.run(command + list(args), cwd=ROOT, env=dict(self.env, **(env or {})),
+                              capture_output=True, text=True, timeout=1200, check=False)
+        return Run(proc)
+
+
+@pytest.fixture(scope="module")
+def emulator(tmp_path_factory):
+    """moto's server on a random loopback port (tests/aws/moto_server.py says what it adds)."""
+    port = free_port()
+    log = open(str(tmp_path_factory.mktemp("moto") / "moto.log"), "w")
+    env = dict(os.environ, MOTO_IAM_LOAD_MANAGED_POLICIES="true")
+    proc = subprocess.Popen([sys.executable, os.path.join(os.path.dirname(__file__), "moto_server.py"),
+                             "-H", "127.0.0.1", "-p", str(port)], stdout=log, stderr=subprocess.STDOUT, env=env)
+    url = "http://127.0.0.1:%d" % port
+    deadline = time.time() + 60
+    while True:
+        try:
+            urllib.request.urlopen(url + "/moto-api/", timeout=1).read()
+            break
+        except OSError:
+            if time.time() > deadline or proc.poll() is not None:
+                raise RuntimeError("moto's server did not start")
+            time.sleep(0.2)
+    yield Emulator(url, str(tmp_path_factory.mktemp("ansible-home")))
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
