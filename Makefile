@@ -11,7 +11,7 @@ export ANSIBLE_HOME := $(CURDIR)/.ansible
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: demo test deps debian-packages venv test-venv unit lint sanity integration molecule terminate collection clean
+.PHONY: demo test deps debian-packages venv test-venv unit lint sanity integration aws molecule terminate collection clean
 
 demo: deps ## Whole lifecycle on this machine: init, artifacts, build, throughput
 	$(BIN)/ansible-playbook playbooks/site.yml
@@ -19,7 +19,7 @@ demo: deps ## Whole lifecycle on this machine: init, artifacts, build, throughpu
 terminate: deps ## Remove everything the demo made
 	$(BIN)/ansible-playbook playbooks/terminate.yml
 
-test: deps test-venv unit lint sanity integration molecule ## Every test
+test: deps test-venv unit lint sanity integration aws molecule ## Every test
 
 deps: debian-packages venv
 
@@ -58,6 +58,9 @@ sanity: test-venv ## ansible-test sanity on a copy laid out as ansible_collectio
 
 integration: test-venv ## The whole local lifecycle, with its own cluster name and ports
 	$(BIN)/pytest -v tests/integration
+
+aws: test-venv ## The AWS platform's init, artifacts, build and terminate against moto's server
+	$(BIN)/pytest -v tests/aws
 
 molecule: test-venv ## One molecule scenario per local role, with its idempotence step
 	tests/molecule/run $(CURDIR)/$(BIN)

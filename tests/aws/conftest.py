@@ -33,6 +33,15 @@ class Run(object):
         self.recap = {m.group(1): [int(g) for g in m.groups()[1:]] for m in RECAP.finditer(self.output)}
         self.changed = sum(counts[1] for counts in self.recap.values())
 
+    def failure(self):
+        """The failed task and its message, for assertion messages."""
+        lines = self.output.splitlines()
+        for index, line in enumerate(lines):
+            if line.startswith("fatal:") or line.startswith("[ERROR]"):
+                start = max(i for i in range(index + 1) if lines[i].startswith("TASK [") or i == 0)
+                return "\n".join(lines[start:index + 30])
+        return self.output[-3000:]
+
     def changed_tasks(self):
         tasks, current = [], None
         for line in self.output.splitlines():
@@ -60,6 +69,8 @@ class Emulator(object):
             ANSIBLE_HOME=home,
             ANSIBLE_FORCE_COLOR="0",
             ANSIBLE_NOCOLOR="1",
+            # Instances in the emulator never answer SSH: give up on them quickly.
+            ANSIBLE_TIMEOUT="3",
         )
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
             self.env.pop(name, None)

@@ -1,12 +1,17 @@
-"""moto's server, with ECS's scheduler stand-in: a service's tasks are all running at once.
+"""moto's server as shipped, with two of its gaps closed for the playbooks' tests.
 
-moto records ECS services but never places their tasks (it runs no container agent), so a
-service would never become stable and `build` would wait for it forever. This launcher makes
-every new or updated service report runningCount == desiredCount, which is what a healthy ECS
-cluster reports once its tasks are placed. Everything else is moto's server as shipped.
+1. ECS: moto records services but never places their tasks (it runs no container agent), so a
+   service would never become stable and `build` would wait for it forever. Here every new
+   service reports runningCount == desiredCount, as a healthy cluster does once its tasks are
+   placed (moto itself does so after update_service).
+2. EC2: moto copies a launch template's own tags into its launch data (AWS does not), so the
+   first re-run sees a difference and makes version 2, and deleting a template with two
+   versions is a 500 (DeleteLaunchTemplateVersions is not implemented). Here the template's
+   own tags stay out of its data.
 """
 import sys
 
+from moto.ec2.models import launch_templates as launch_template_models
 from moto.ecs import models as ecs_models
 from moto.server import main
 
@@ -24,6 +29,20 @@ def _init_with_tasks_running(self, *args, **kwargs):
 
 
 ecs_models.Service.__init__ = _init_with_tasks_running
+
+_original_create_template = launch_template_models.LaunchTemplateBackend.create_launch_template
+
+
+def _create_template_keeping_its_tags_out_of_its_data(self, name, description, template_data, tag_spec):
+    specifications = [spec for spec in template_data.get("TagSpecifications", [])
+                      if spec.get("ResourceType") != "launch-template"]
+    template_data = dict(template_data, TagSpecifications=specifications)
+    if not specifications:
+        del template_data["TagSpecifications"]
+    return _original_create_template(self, name, description, template_data, tag_spec)
+
+
+launch_template_models.LaunchTemplateBackend.create_launch_template = _create_template_keeping_its_tags_out_of_its_data
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
