@@ -1,0 +1,50 @@
+"""What ecs_capacity_provider sends to ECS, from its options and what ECS describes."""
+import pytest
+
+from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import desired_provider, provider_update
+
+ASG = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:abc:autoScalingGroupName/demo-hosts"
+
+
+def params(**overrides):
+    base = {"auto_scaling_group_arn": ASG, "managed_scaling": {"status": "enabled", "target_capacity": 100},
+            "managed_termination_protection": "disabled", "managed_draining": None}
+    base.update(overrides)
+    return base
+
+
+def described(**scaling):
+    managed = {"status": "ENABLED", "targetCapacity": 100, "minimumScalingStepSize": 1,
+               "maximumScalingStepSize": 10000, "instanceWarmupPeriod": 300}
+    managed.update(scaling)
+    return {"name": "demo-hosts", "autoScalingGroupProvider": {
+        "autoScalingGroupArn": ASG, "managedScaling": managed, "managedTerminationProtection": "DISABLED"}}
+
+
+def test_desired_provider_in_ecs_terms():
+    assert desired_provider(params()) == {
+        "autoScalingGroupArn": ASG,
+        "managedScaling": {"status": "ENABLED", "targetCapacity": 100},
+        "managedTerminationProtection": "DISABLED",
+    }
+
+
+def test_matching_provider_needs_no_update():
+    # ECS fills in defaults (step sizes, warm-up) that the options left out: not a difference.
+    assert provider_update(described(), desired_provider(params())) is None
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"managed_scaling": {"status": "enabled", "target_capacity": 80}},
+     {"managedScaling": {"status": "ENABLED", "targetCapacity": 80, "minimumScalingStepSize": 1,
+                         "maximumScalingStepSize": 10000, "instanceWarmupPeriod": 300}}),
+    ({"managed_termination_protection": "enabled"}, {"managedTerminationProtection": "ENABLED"}),
+    ({"managed_draining": "enabled"}, {"managedDraining": "ENABLED"}),
+])
+def test_update_carries_only_what_differs(change, expected):
+    assert provider_update(described(), desired_provider(params(**change))) == expected
+
+
+def test_another_auto_scaling_group_is_refused():
+    with pytest.raises(ValueError, match="cannot be moved"):
+        provider_update(described(), desired_provider(params(auto_scaling_group_arn=ASG + "-other")))
