@@ -48,7 +48,8 @@ def test_service_list_outside_aws_limits_stops_before_anything_is_created(emulat
     }]}))
     run = emulator_clean.playbook("init.yml", "-e", "@%s" % services)
     assert run.rc != 0
-    assert "does not fit AWS" in run.output
+    assert "does not fit the aws platform" in run.output
+    assert "ecs_services[0] (web).health_check.interval_s: 1 is outside the ALB limits 5-300" in run.output
     assert leftovers(emulator_clean, CLUSTER) == {}
 
 

@@ -15,7 +15,7 @@ def test_malformed_service_list_stops_before_anything_is_created(cluster):
     services[1]["name"] = services[0]["name"]
     run = cluster.playbook("init.yml", services=services)
     assert run.rc != 0
-    assert "service list or cluster name is malformed" in run.output
+    assert "ecs_services: the name 'backend' is used more than once" in run.output
     assert cluster.leftovers() == {}
 
 

@@ -1,0 +1,95 @@
+"""The service list's one schema: every rule, per platform, with the message each gives."""
+import copy
+import os
+
+import pytest
+import yaml
+
+from ansible_collections.loadbearing.ecs.plugins.module_utils.service_list import validate
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+with open(os.path.join(ROOT, "inventory", "local", "group_vars", "all", "services.yml")) as handle:
+    DEFAULT_LIST = yaml.safe_load(handle)["ecs_services"]
+
+
+def changed(position, **fields):
+    """The default list with fields of one service replaced (None removes the field)."""
+    services = copy.deepcopy(DEFAULT_LIST)
+    for key, value in fields.items():
+        if "." in key:
+            outer, inner = key.split(".")
+            target, key = services[position][outer], inner
+        else:
+            target = services[position]
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+    return services
+
+
+@pytest.mark.parametrize("platform", ["local", "aws"])
+def test_the_default_list_fits_both_platforms(platform):
+    services, errors = validate(DEFAULT_LIST, "demo", platform)
+    assert errors == []
+    assert [s["name"] for s in services] == [s["name"] for s in DEFAULT_LIST]
+    assert all(s["environment"] == {} or isinstance(s["environment"], dict) for s in services)
+
+
+def test_defaults_are_filled_in():
+    services, errors = validate(changed(0, public=None, environment=None), "demo")
+    assert errors == []
+    assert services[0]["public"] is False and services[0]["environment"] == {}
+
+
+@pytest.mark.parametrize("services, cluster, platform, expected", [
+    (changed(1, **{"health_check.timeout_s": 5}), "demo", "local",
+     "ecs_services[1] (frontend).health_check.timeout_s: 5 must be less than interval_s (5)"),
+    (changed(1, **{"health_check.interval_s": 4, "health_check.timeout_s": 2}), "demo", "aws",
+     "ecs_services[1] (frontend).health_check.interval_s: 4 is outside the ALB limits 5-300"),
+    (changed(0, **{"health_check.healthy_threshold": 11}), "demo", "aws",
+     "ecs_services[0] (backend).health_check.healthy_threshold: 11 is outside the ALB limits 2-10"),
+    (changed(0, **{"health_check.unhealthy_threshold": 1}), "demo", "aws",
+     "ecs_services[0] (backend).health_check.unhealthy_threshold: 1 is outside the ALB limits 2-10"),
+    (changed(0, name="a-service-name-of-twenty-eight"), "demo", "aws",
+     "target group name 'demo-a-service-name-of-twenty-eight' is longer than 32 characters"),
+    (DEFAULT_LIST, "a-cluster-name-of-twenty", "aws",
+     "the load balancer name 'a-cluster-name-of-twenty-internal' is longer than 32 characters"),
+    (DEFAULT_LIST, "ecsdemo", "aws", "the capacity provider name 'ecsdemo-hosts' may not start with"),
+    (DEFAULT_LIST, "Demo", "local", "ecs_cluster_name: 'Demo' must be 2-24 lowercase"),
+    (changed(1, name="backend"), "demo", "local", "the name 'backend' is used more than once"),
+    (changed(1, listener_port=8081), "demo", "local", "listener_port 8081 is used more than once"),
+    (changed(1, public=False), "demo", "local", "no service has public: true"),
+    (changed(1, endpoints={"BACKEND_URL": "database"}), "demo", "local",
+     "ecs_services[1] (frontend).endpoints.BACKEND_URL: 'database' is not a service of the list"),
+    (changed(1, endpoints={"backend-url": "backend"}), "demo", "local", "'backend-url' is not a valid environment"),
+    (changed(0, desired_count=100), "demo", "local", "ecs_services[0] (backend).desired_count: 100 is out of range 0-99"),
+    (changed(0, desired_count="2"), "demo", "local", "desired_count: must be a whole number, not '2'"),
+    (changed(0, public="yes"), "demo", "local", "public: must be true or false, not 'yes'"),
+    (changed(0, port=True), "demo", "local", "port: must be a whole number, not True"),
+    (changed(1, min_count=12, max_count=11), "demo", "local", "min_count: 12 is above max_count (11)"),
+    (changed(1, desired_count=25), "demo", "local", "desired_count: 25 is above max_count (20)"),
+    (changed(1, command=None), "demo", "local", "ecs_services[1] (frontend).command: required"),
+    (changed(1, replicas=3), "demo", "local", "ecs_services[1] (frontend).replicas: unknown field"),
+    (changed(0, **{"health_check.path": "health"}), "demo", "local", "health_check.path: must start with /"),
+    (changed(0, name="Backend_1"), "demo", "local", "name: 'Backend_1' must be 2-32 lowercase"),
+    ([], "demo", "local", "ecs_services: must be a non-empty list"),
+    (["backend"], "demo", "local", "ecs_services[0]: must be a mapping"),
+])
+def test_each_rule_names_the_field(services, cluster, platform, expected):
+    _, errors = validate(services, cluster, platform)
+    assert any(expected in error for error in errors), errors
+
+
+def test_aws_limits_do_not_apply_locally():
+    services = changed(1, **{"health_check.interval_s": 2, "health_check.timeout_s": 1,
+                             "health_check.healthy_threshold": 1})
+    assert validate(services, "ecsdemo", "local")[1] == []
+    assert len(validate(services, "ecsdemo", "aws")[1]) == 4
+
+
+def test_every_problem_is_reported_at_once():
+    services = changed(1, listener_port=8081, command=None, **{"health_check.timeout_s": 9})
+    _, errors = validate(services, "demo", "local")
+    assert len(errors) == 3, errors
