@@ -14,6 +14,9 @@ import hashlib
 import json
 import os
 
+# Hex digits of the fingerprint that tag an image: what went into it, not when it was built.
+CONTENT_TAG_LENGTH = 16
+
 
 def unescape(data):
     """Undo Packer's escaping of commas and newlines inside a machine-readable field."""

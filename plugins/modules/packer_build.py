@@ -135,6 +135,7 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.packer import (
+    CONTENT_TAG_LENGTH,
     fingerprint,
     image_ids,
     image_references,
@@ -142,7 +143,6 @@ from ansible_collections.loadbearing.ecs.plugins.module_utils.packer import (
 )
 
 PACKER_SUCCESS = 0
-TAG_LENGTH = 16
 
 
 def read_state(path):
@@ -231,7 +231,7 @@ def main():
     result = dict(changed=False, built=False, fingerprint=digest, log_file=log_file,
                   images=[], image_ids=[], artifacts=[])
     if tag_variable:
-        result["tag"] = variables[tag_variable] = digest[:TAG_LENGTH]
+        result["tag"] = variables[tag_variable] = digest[:CONTENT_TAG_LENGTH]
 
     previous = read_state(params["state_file"])
     if not params["force"] and previous.get("fingerprint") == digest \
