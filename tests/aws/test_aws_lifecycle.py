@@ -13,7 +13,7 @@ from conftest import BIN, ROOT
 from leftovers import leftovers
 
 CLUSTER = "demo"
-IMAGES = {"images_refs": {
+IMAGES = {"ecs_images": {
     "backend": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/backend:0123456789abcdef",
     "frontend": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/frontend:fedcba9876543210",
 }}
@@ -106,7 +106,7 @@ def test_artifacts_finds_its_build_host_through_the_inventory(emulator_clean):
                                                Overwrite=True)
     run = emulator_clean.playbook("artifacts.yml", "-e", "images_builder_ami_parameter=/emulator/debian-12-amd64")
     # Nothing answers SSH in the emulator: the host-side play is selected, and unreachable.
-    assert "PLAY [Artifacts | build and push the images]" in run.output
+    assert "PLAY [Artifacts | build and push the missing images]" in run.output
     builder = re.search(r"(demo-builder-i-[0-9a-f]+)", run.output)
     assert builder, run.failure()
     assert "fatal: [%s]: UNREACHABLE!" % builder.group(1) in run.output
