@@ -4,6 +4,7 @@ import os
 import subprocess
 
 import pytest
+import yaml
 
 from conftest import BIN, ROOT, free_port
 from leftovers import leftovers
@@ -38,7 +39,7 @@ def test_ecr_image_info_tells_missing_repositories_and_tags_apart(emulator, ecr)
         {"repository": "disc/backend"},
     ]})
     assert rc == 0, output
-    result = json.loads(output.split("=>", 1)[1])
+    result = yaml.safe_load(output.split("=>", 1)[1])
     found = [(i["repository_exists"], i["image_exists"]) for i in result["images"]]
     assert found == [(True, True), (True, False), (False, False), (True, False)]
     assert result["registry"].endswith(".dkr.ecr.us-east-1.amazonaws.com")
