@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -29,9 +30,9 @@ def inspect(container):
     return json.loads(proc.stdout)[0]
 
 
-def status_of(url):
+def status_of(url, timeout=0.5):
     try:
-        with urllib.request.urlopen(url, timeout=0.5) as reply:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
             return reply.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -94,6 +95,30 @@ def test_killed_registry_serves_again_by_itself(cluster):
     print("The registry served again %.3f s after kill -9" % elapsed)
     assert elapsed < BACK_WITHIN_S
     assert after["RestartCount"] == before["RestartCount"] + 1
+
+
+def test_reload_drops_no_request(cluster):
+    """SIGUSR2 to the master: new workers take over the listeners, the old ones finish what they hold."""
+    backend = next(s for s in cluster.services if not s.get("public"))
+    url = "http://127.0.0.1:%d/" % backend["listener_port"]
+    statuses, done = [], threading.Event()
+
+    def ask_until_done():
+        while not done.is_set():
+            statuses.append(status_of(url, timeout=5))
+
+    client = threading.Thread(target=ask_until_done)
+    client.start()
+    try:
+        for _reload in range(3):
+            time.sleep(0.5)
+            subprocess.run(["podman", "kill", "--signal", "USR2", "itest-haproxy"], capture_output=True, check=True)
+        time.sleep(0.5)
+    finally:
+        done.set()
+        client.join()
+    assert len(statuses) > 10
+    assert set(statuses) == {200}, statuses
 
 
 def test_reloaded_haproxy_keeps_its_supervision_and_its_socket(cluster):
