@@ -40,11 +40,15 @@ def base_image(packer_dir, cluster):
     digest = hashlib.sha256()
     digest.update(json.dumps(recipe, sort_keys=True).encode("utf-8"))
     digest.update(hook)
+    repository = "localhost/%s/base" % cluster
+    tag = digest.hexdigest()[:BASE_TAG_LENGTH]
     return {
         "suite": recipe["suite"],
         "packages": list(recipe["packages"]),
         "hook": BASE_HOOK,
-        "ref": "localhost/%s/base:%s" % (cluster, digest.hexdigest()[:BASE_TAG_LENGTH]),
+        "repository": repository,
+        "tag": tag,
+        "ref": "%s:%s" % (repository, tag),
     }
 
 
@@ -95,5 +99,13 @@ def image_plan(services, cluster, registry, packer_dir):
             "repository": "%s/%s" % (cluster, service["name"]),
             "tag": tag,
             "ref": "%s:%s" % (variables["repository"], tag),
+            # Where a registry's HTTP API answers for this image (HEAD: 200 or 404).
+            "manifest_path": "%s/%s/manifests/%s" % (cluster, service["name"], tag),
         })
     return {"base": base, "services": planned}
+
+
+def debian_image_tag(suite, mirror, packages, hook_text):
+    """The tag of an image unpacked from Debian packages: it follows the whole recipe."""
+    recipe = "%s%s%s%s" % (suite, mirror, ",".join(packages), hook_text)
+    return hashlib.sha256(recipe.encode("utf-8")).hexdigest()[:BASE_TAG_LENGTH]

@@ -42,3 +42,22 @@ def foreign_listeners(text, ports, own_pids):
                 taken.append("%d (%s pid %d)" % (port, listener["process"], listener["pid"]))
                 break
     return taken
+
+
+def cluster_ports(containers, cluster, registry_port, listener_ports):
+    """The ports the cluster's own containers hold, from `podman ps --all --format json`.
+
+    A copy holds the port of its label; the cluster's registry its port, and its HAProxy every
+    listener. A container is the cluster's by its labels, which survive the restarts that change
+    its process ids.
+    """
+    ports = set()
+    for container in containers or []:
+        labels = container.get("Labels") or {}
+        if labels.get("loadbearing.ecs.cluster") == cluster and str(labels.get("loadbearing.ecs.port", "")).isdigit():
+            ports.add(int(labels["loadbearing.ecs.port"]))
+        if labels.get("loadbearing.ecs.registry") == cluster:
+            ports.add(int(registry_port))
+        if labels.get("loadbearing.ecs.loadbalancer") == cluster:
+            ports.update(int(port) for port in listener_ports)
+    return sorted(ports)

@@ -35,6 +35,11 @@ options:
     type: str
     choices: [local, aws]
     default: local
+  sources_dir:
+    description:
+      - Directory that must hold C(<source>/) of every service (the Packer directory's C(services/)).
+      - Not checked when left out.
+    type: path
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
@@ -49,6 +54,7 @@ EXAMPLES = r"""
     services: "{{ ecs_services }}"
     cluster: "{{ ecs_cluster_name }}"
     platform: aws
+    sources_dir: "{{ playbook_dir }}/../packer/services"
 """
 
 RETURN = r"""
@@ -76,6 +82,8 @@ errors:
   sample: ["ecs_services[1] (frontend).health_check.timeout_s: 5 must be less than interval_s (5)"]
 """
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.service_list import validate
@@ -86,9 +94,15 @@ def main():
         services=dict(type="list", elements="raw", required=True),
         cluster=dict(type="str", required=True),
         platform=dict(type="str", choices=["local", "aws"], default="local"),
+        sources_dir=dict(type="path"),
     )
     module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
     services, errors = validate(module.params["services"], module.params["cluster"], module.params["platform"])
+    if module.params["sources_dir"]:
+        for position, service in enumerate(services):
+            if "source" in service and not os.path.isdir(os.path.join(module.params["sources_dir"], service["source"])):
+                errors.append("ecs_services[%d] (%s).source: no directory %s in %s"
+                              % (position, service.get("name"), service["source"], module.params["sources_dir"]))
     if errors:
         module.fail_json(
             msg="The service list does not fit the %s platform: %s. Fix these fields (docs/service-list.md)."
