@@ -176,3 +176,28 @@ def test_packer_build_refuses_a_tag_variable_that_is_also_given(tmp_path):
     result = run_module("packer_build", args, tmp_path)
     assert result["failed"] is True
     assert "derived from the content" in result["msg"]
+
+
+# debian_image against the real podman: check mode and absent, which make nothing.
+HOOK = os.path.join(ROOT, "packer", "debian", "root-filesystem-hook.sh")
+
+
+@pytest.mark.skipif(shutil.which("podman") is None, reason="podman is installed by make deps")
+def test_debian_image_in_check_mode_names_the_image_and_makes_nothing(tmp_path):
+    args = {"repository": "localhost/unit-test/never-made", "packages": ["haproxy"], "hook": HOOK,
+            "work_dir": str(tmp_path), "labels": {"loadbearing.ecs.unit-test": "x"}}
+    first = run_module("debian_image", args, tmp_path, check_mode=True)
+    assert first["changed"] is True, first
+    assert first["ref"].startswith("localhost/unit-test/never-made:") and len(first["ref"].rsplit(":", 1)[1]) == 12
+    assert subprocess.run(["podman", "image", "exists", first["ref"]], check=False).returncode == 1
+    other = run_module("debian_image", dict(args, packages=["haproxy", "curl"]), tmp_path, check_mode=True)
+    assert other["ref"] != first["ref"]
+    assert run_module("debian_image", dict(args, tag="fixed"), tmp_path, check_mode=True)["ref"].endswith(":fixed")
+
+
+@pytest.mark.skipif(shutil.which("podman") is None, reason="podman is installed by make deps")
+def test_debian_image_absent_needs_labels_and_finds_nothing_unlabelled(tmp_path):
+    refused = run_module("debian_image", {"state": "absent"}, tmp_path)
+    assert refused.get("failed") and "would remove every image" in refused["msg"]
+    nothing = run_module("debian_image", {"state": "absent", "labels": {"loadbearing.ecs.unit-test": "none"}}, tmp_path)
+    assert nothing["changed"] is False and nothing["removed"] == []

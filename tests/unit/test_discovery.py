@@ -1,0 +1,97 @@
+"""Local discovery and preflight's port ownership, on a recorded `podman ps --all --format json`.
+
+The fixture was recorded on a machine running two clusters: `lead` (1 backend, 10 frontends, its
+registry and HAProxy in containers) and two copies of `flt`.
+"""
+import copy
+import json
+import os
+
+import pytest
+
+from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import local_state
+from ansible_collections.loadbearing.ecs.plugins.module_utils.listeners import cluster_ports
+
+FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "podman", "podman-ps-two-clusters.json")
+with open(FIXTURE) as handle:
+    CONTAINERS = json.load(handle)
+IMAGES = {c["Labels"]["loadbearing.ecs.service"]: c["Image"] for c in CONTAINERS
+          if (c.get("Labels") or {}).get("loadbearing.ecs.cluster") == "lead"}
+SERVICES = [
+    {"name": "backend", "listener_port": 8581, "desired_count": 1},
+    {"name": "frontend", "listener_port": 8580, "desired_count": 10, "public": True},
+]
+
+
+def answers(serves=True, found=("backend", "frontend")):
+    """What the uri loop registers: the API root, then one HEAD per planned image."""
+    results = [{"item": {}, "status": 200 if serves else -1}]
+    for name in ("backend", "frontend"):
+        results.append({"item": {"name": name, "ref": IMAGES[name]}, "status": 200 if name in found else 404})
+    return results
+
+
+def state(registry_answers=None, containers=CONTAINERS, services=SERVICES, supplied=None):
+    return local_state(answers() if registry_answers is None else registry_answers, containers, services,
+                       "lead", 26000, "127.0.0.1:5650", "127.0.0.1", supplied)
+
+
+def test_everything_in_place():
+    found = state()
+    assert found["registry"] == {"url": "127.0.0.1:5650", "ready": True}
+    assert found["images"] == IMAGES and found["images_missing"] == []
+    assert found["loadbalancer"]["ready"] is True
+    assert found["loadbalancer"]["public_url"] == "http://127.0.0.1:8580/"
+    assert found["loadbalancer"]["endpoints"]["backend"] == "http://127.0.0.1:8581/"
+    assert found["services"]["ready"] is True
+
+
+def test_an_image_missing_from_the_registry_is_to_build_and_its_copies_are_not_ready():
+    found = state(answers(found=("backend",)))
+    assert found["images_missing"] == ["frontend"]
+    assert found["services"]["ready"] is False
+
+
+def test_a_registry_that_does_not_serve_has_no_images():
+    found = state(answers(serves=False))
+    assert found["registry"]["ready"] is False
+    assert found["images"] == {} and found["images_missing"] == ["backend", "frontend"]
+
+
+def test_supplied_images_count_as_present():
+    found = state(answers(serves=False), supplied={"backend": "example/backend:1", "frontend": "example/frontend:1"})
+    assert found["images_missing"] == []
+    # The copies run other images than the supplied ones: they are to be replaced.
+    assert found["services"]["ready"] is False
+
+
+@pytest.mark.parametrize("change, ready", [
+    (lambda cs: [c for c in cs if c["Names"][0] != "lead-frontend-7"], False),
+    (lambda cs: [dict(c, State="exited") if c["Names"][0] == "lead-backend-0" else c for c in cs], False),
+    (lambda cs: cs, True),
+])
+def test_every_copy_must_run(change, ready):
+    assert state(containers=change(copy.deepcopy(CONTAINERS)))["services"]["ready"] is ready
+
+
+def test_more_copies_wanted_than_running():
+    services = [dict(SERVICES[0]), dict(SERVICES[1], desired_count=11)]
+    assert state(services=services)["services"]["ready"] is False
+
+
+def test_the_other_clusters_containers_do_not_count():
+    only_flt = [c for c in CONTAINERS if c["Names"][0].startswith("flt-")]
+    found = state(containers=only_flt)
+    assert found["loadbalancer"]["ready"] is False and found["services"]["ready"] is False
+
+
+def test_no_podman_output_means_nothing_runs():
+    found = state(containers=[])
+    assert found["loadbalancer"]["ready"] is False and found["services"]["ready"] is False
+
+
+def test_cluster_ports_by_label():
+    ports = cluster_ports(CONTAINERS, "lead", 5650, [8580, 8581])
+    assert ports == [5650, 8580, 8581, 26000] + list(range(26100, 26110))
+    assert cluster_ports(CONTAINERS, "flt", 5550, [8480, 8481]) == [25000, 25100]
+    assert cluster_ports([], "lead", 5650, [8580]) == []
