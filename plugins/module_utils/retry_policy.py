@@ -100,7 +100,8 @@ def policy_environment(service, url, dst=None):
     }
     if dst:
         environment[prefix + "DST"] = dst
-    return environment
+    # An empty variable is the same as an unset one to the proxy, and haproxy.cfg cannot set one.
+    return dict((name, value) for name, value in environment.items() if value != "")
 
 
 def policies_environment(services, urls=None, socket_dir=None):
