@@ -154,3 +154,63 @@ def parse_stats(text):
         entry["retry_share"] = round(entry["retries"] / float(entry["calls"]), 4) if entry["calls"] else 0.0
         stats[service] = entry
     return stats
+
+
+SIDECAR_NAME = "retry-proxy"
+
+
+def task_containers(service, services, image, endpoints, sidecar_image, log_group, region, memory_mib=128,
+                    sidecar_memory_mib=32):
+    """The container definitions of a service's ECS task (bridge networking).
+
+    When the service calls (through `endpoints`) a service that has a retry policy, the task gets
+    the retry proxy as a sidecar: the caller's variable points at the sidecar (a link, port = the
+    called service's listener port) and the sidecar calls the load balancer's URL with the policy.
+    Other endpoints keep the load balancer's URL.
+    """
+    by_name = dict((entry["name"], entry) for entry in services)
+    retried = [by_name[target] for target in sorted(set((service.get("endpoints") or {}).values()))
+               if by_name[target].get("retry_policy") is not None]
+    retried_names = set(entry["name"] for entry in retried)
+    environment = dict(service.get("environment") or {})
+    environment["PORT"] = str(service["port"])
+    for variable, target in sorted((service.get("endpoints") or {}).items()):
+        if target in retried_names:
+            environment[variable] = "http://%s:%d/" % (SIDECAR_NAME, by_name[target]["listener_port"])
+        else:
+            environment[variable] = endpoints[target]
+
+    def logs(prefix):
+        return {"logDriver": "awslogs",
+                "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": prefix}}
+
+    def pairs(mapping):
+        return [{"name": name, "value": mapping[name]} for name in sorted(mapping)]
+
+    app = {
+        "name": service["name"],
+        "image": image,
+        "essential": True,
+        "memoryReservation": memory_mib,
+        # Host port 0: ECS picks a free one per task and registers it with the target group.
+        "portMappings": [{"containerPort": service["port"], "hostPort": 0, "protocol": "tcp"}],
+        "environment": pairs(environment),
+        "logConfiguration": logs(service["name"]),
+    }
+    if not retried:
+        return [app]
+    proxy_environment = policies_environment(retried, urls=dict((entry["name"], endpoints[entry["name"]])
+                                                               for entry in retried))
+    for entry in retried:
+        proxy_environment[ENV_PREFIX + env_key(entry["name"]) + "_LISTEN"] = str(entry["listener_port"])
+    app["links"] = [SIDECAR_NAME]
+    app["dependsOn"] = [{"containerName": SIDECAR_NAME, "condition": "START"}]
+    sidecar = {
+        "name": SIDECAR_NAME,
+        "image": sidecar_image,
+        "essential": True,
+        "memoryReservation": sidecar_memory_mib,
+        "environment": pairs(proxy_environment),
+        "logConfiguration": logs(service["name"] + "-" + SIDECAR_NAME),
+    }
+    return [app, sidecar]

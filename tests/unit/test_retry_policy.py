@@ -8,7 +8,7 @@ import urllib.request
 import pytest
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import (
-    DEFAULTS, haproxy_quote, parse_stats, policies_environment, policy_problems, with_defaults)
+    DEFAULTS, haproxy_quote, parse_stats, policies_environment, policy_problems, task_containers, with_defaults)
 
 BACKEND = {"name": "backend", "retry_policy": {"on_body": "^ERROR$", "on_statuses": [500, 503]}}
 PLAIN = {"name": "frontend"}
@@ -117,3 +117,45 @@ def test_parse_stats_fills_every_counter_and_the_retry_share():
 def test_parse_stats_rejects_other_answers(text):
     with pytest.raises(ValueError, match="not the retry policy's counters"):
         parse_stats(text)
+
+
+SERVICE_LIST = [
+    {"name": "backend", "port": 8000, "listener_port": 8081,
+     "retry_policy": {"on_body": "^ERROR$", "on_statuses": [500, 502, 503, 504]}},
+    {"name": "auth", "port": 8000, "listener_port": 8082},
+    {"name": "frontend", "port": 8000, "listener_port": 8080, "environment": {"MODE": "demo"},
+     "endpoints": {"BACKEND_URL": "backend", "AUTH_URL": "auth"}},
+]
+ENDPOINTS = {"backend": "http://internal-alb:8081/", "auth": "http://internal-alb:8082/",
+             "frontend": "http://public-alb:8080/"}
+
+
+def containers_of(name):
+    service = next(entry for entry in SERVICE_LIST if entry["name"] == name)
+    return task_containers(service, SERVICE_LIST, "repo/%s:1" % name, ENDPOINTS, "repo/retry-proxy:1",
+                           "/loadbearing/demo", "eu-west-1", 128)
+
+
+def test_a_caller_of_a_service_with_a_policy_gets_the_proxy_as_sidecar():
+    app, sidecar = containers_of("frontend")
+    env = dict((pair["name"], pair["value"]) for pair in app["environment"])
+    assert env == {"MODE": "demo", "PORT": "8000", "BACKEND_URL": "http://retry-proxy:8081/",
+                   "AUTH_URL": "http://internal-alb:8082/"}
+    assert app["links"] == ["retry-proxy"]
+    assert app["portMappings"] == [{"containerPort": 8000, "hostPort": 0, "protocol": "tcp"}]
+    assert sidecar["name"] == "retry-proxy" and sidecar["image"] == "repo/retry-proxy:1"
+    assert sidecar["essential"] is True
+    proxy_env = dict((pair["name"], pair["value"]) for pair in sidecar["environment"])
+    assert proxy_env["LOADBEARING_RETRY_POLICIES"] == "backend"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_URL"] == "http://internal-alb:8081"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_LISTEN"] == "8081"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_ON_BODY"] == "^ERROR$"
+    assert "LOADBEARING_RETRY_AUTH_URL" not in proxy_env
+    assert sidecar["logConfiguration"]["options"]["awslogs-stream-prefix"] == "frontend-retry-proxy"
+
+
+def test_a_service_calling_nothing_with_a_policy_runs_alone():
+    (app,) = containers_of("backend")
+    assert "links" not in app
+    assert app["logConfiguration"]["options"] == {"awslogs-group": "/loadbearing/demo", "awslogs-region": "eu-west-1",
+                                                  "awslogs-stream-prefix": "backend"}
