@@ -199,8 +199,8 @@ def task_containers(service, services, image, endpoints, sidecar_image, log_grou
     }
     if not retried:
         return [app]
-    proxy_environment = policies_environment(retried, urls=dict((entry["name"], endpoints[entry["name"]])
-                                                               for entry in retried))
+    urls = dict((entry["name"], endpoints[entry["name"]]) for entry in retried)
+    proxy_environment = policies_environment(retried, urls=urls)
     for entry in retried:
         proxy_environment[ENV_PREFIX + env_key(entry["name"]) + "_LISTEN"] = str(entry["listener_port"])
     app["links"] = [SIDECAR_NAME]

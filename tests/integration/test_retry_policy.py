@@ -167,7 +167,7 @@ def delta(before, after, name):
 def test_each_failure_class_is_retried_until_a_good_answer(proxy, steps, failure_class):
     upstream = scripted(proxy, "classes", steps)
     before = stats(proxy)
-    status, body, _ = call("classes")
+    status, body, _elapsed = call("classes")
     counted = delta(before, stats(proxy), "classes")
     assert (status, body) == (200, b"fine")
     assert upstream.hits == len(steps) + 1
@@ -180,7 +180,7 @@ def test_each_failure_class_is_retried_until_a_good_answer(proxy, steps, failure
 
 def test_the_attempt_timeout_cuts_a_slow_answer(proxy):
     scripted(proxy, "classes", ["slow"])
-    _, body, elapsed = call("classes")
+    _status, body, elapsed = call("classes")
     assert body == b"fine"
     assert elapsed < SLOW_S, "the retry waited for the slow attempt instead of cutting it at 300 ms"
 
@@ -188,7 +188,7 @@ def test_the_attempt_timeout_cuts_a_slow_answer(proxy):
 def test_after_the_last_attempt_the_caller_gets_the_last_answer(proxy):
     upstream = scripted(proxy, "classes", [], then="error")
     before = stats(proxy)
-    status, body, _ = call("classes")
+    status, body, _elapsed = call("classes")
     counted = delta(before, stats(proxy), "classes")
     assert (status, body) == (200, b"ERROR")
     assert upstream.hits == 3
@@ -199,7 +199,7 @@ def test_after_the_last_attempt_the_caller_gets_the_last_answer(proxy):
 def test_failures_outside_the_policy_are_not_retried(proxy, steps, expected):
     upstream = scripted(proxy, "lenient", steps)
     before = stats(proxy)
-    status, body, _ = call("lenient")
+    status, body, _elapsed = call("lenient")
     counted = delta(before, stats(proxy), "lenient")
     assert status == expected[0]
     if expected[1] is not None:
@@ -211,7 +211,7 @@ def test_failures_outside_the_policy_are_not_retried(proxy, steps, expected):
 def test_calls_that_are_not_idempotent_go_once(proxy):
     upstream = scripted(proxy, "classes", ["error"])
     before = stats(proxy)
-    status, body, _ = call("classes", method="POST", body=b"order")
+    status, body, _elapsed = call("classes", method="POST", body=b"order")
     assert (status, body) == (200, b"ERROR")
     assert upstream.hits == 1
     assert delta(before, stats(proxy), "classes")["calls"] == 0
@@ -219,7 +219,7 @@ def test_calls_that_are_not_idempotent_go_once(proxy):
 
 def test_no_copy_listening_is_a_connect_failure_retried_then_503(proxy):
     before = stats(proxy)
-    status, _, _ = call("gone")
+    status, _body, _elapsed = call("gone")
     counted = delta(before, stats(proxy), "gone")
     assert status == 503
     assert counted["attempts"] == 2
@@ -231,7 +231,7 @@ def test_the_budget_caps_retries_at_its_share_plus_the_burst(proxy):
     scripted(proxy, "budget", [], then="error")
     before = stats(proxy)
     calls = 30
-    for _ in range(calls):
+    for _call in range(calls):
         call("budget")
     counted = delta(before, stats(proxy), "budget")
     # 20% of 30 calls plus a burst of 2: without the budget, 2 retries each would make 60.

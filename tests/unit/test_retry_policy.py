@@ -86,7 +86,7 @@ def test_haproxy_reads_a_quoted_value_back_unchanged(tmp_path, value):
     proxy = subprocess.Popen(["haproxy", "-db", "-f", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         body = None
-        for _ in range(50):
+        for _attempt in range(50):
             try:
                 with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=2) as answer:
                     body = answer.read().decode()
