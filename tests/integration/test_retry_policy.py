@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import yaml
 
-from conftest import BIN, ROOT
-
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BIN = os.path.dirname(os.path.realpath(os.environ.get("ANSIBLE_PLAYBOOK", os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))))
 CLUSTER = "rptest"
 PORT_BASE = 23500
 SLOW_S = 0.6
