@@ -14,6 +14,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import policy_problems
+
 # Each service owns a block of host ports on the local platform, like ECS's dynamic host ports
 # but stable, so that a re-run finds every copy where it left it.
 PORTS_PER_SERVICE = 100
@@ -60,6 +62,10 @@ SERVICE_FIELDS = {
     "min_count": (int, False, None, (0, MAX_COUNT)),
     "max_count": (int, False, None, (0, MAX_COUNT)),
     "requests_per_target": (int, False, None, (1, 1000000)),
+    # Requests one copy serves at once (1: single-threaded); the balancers queue the rest.
+    "concurrency": (int, False, None, (1, 10000)),
+    # How calls to this service are made resilient (module_utils/retry_policy.py checks its fields).
+    "retry_policy": (dict, False, None, None),
     "environment": (dict, False, {}, None),
     "endpoints": (dict, False, {}, None),
     "health_check": (dict, True, None, None),
@@ -172,6 +178,8 @@ def validate(services, cluster, platform="local"):
                                                     where + ".health_check", errors)
             _check_health_check(service["health_check"], where + ".health_check", platform, errors)
         _check_counts(service, where, errors)
+        if "retry_policy" in service:
+            errors.extend("%s.%s" % (where, problem.split(": ", 1)[1]) for problem in policy_problems(service))
         _check_environment(service, where, errors)
         if platform == "aws" and isinstance(cluster, str) and "name" in service:
             target_group = "%s-%s" % (cluster, service["name"])

@@ -93,3 +93,14 @@ def test_every_problem_is_reported_at_once():
     services = changed(1, listener_port=8081, command=None, **{"health_check.timeout_s": 9})
     _, errors = validate(services, "demo", "local")
     assert len(errors) == 3, errors
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"retry_policy": {"attempts": 9}}, "ecs_services[0] (backend).retry_policy.attempts must be a whole number from 1 to 5"),
+    ({"retry_policy": {"retries": 2}}, "ecs_services[0] (backend).retry_policy has no field retries"),
+    ({"retry_policy": {"on_body": "("}}, "ecs_services[0] (backend).retry_policy.on_body is not a valid regular expression"),
+    ({"concurrency": 0}, "ecs_services[0] (backend).concurrency: 0 is out of range"),
+])
+def test_retry_policy_and_concurrency_are_checked(fields, expected):
+    _, errors = validate(changed(0, **fields), "demo", "local")
+    assert any(expected in error for error in errors), errors

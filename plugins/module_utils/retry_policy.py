@@ -1,0 +1,216 @@
+# -*- coding: utf-8 -*-
+# Copyright: loadbearing.ecs contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The service list's retry policies: defaults, checks, the proxy's environment, its counters.
+
+The proxy is HAProxy running retry_policy.lua (roles/loadbalancer/templates). It reads its
+policies from environment variables, so the local load balancer (haproxy.cfg `setenv`) and an
+AWS sidecar (the task definition's environment) configure it the same way. Standard library only.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+DEFAULTS = {
+    "attempts": 3,
+    "attempt_timeout_ms": 1000,
+    "on_connect_failure": True,
+    "on_timeout": True,
+    "on_statuses": [502, 503, 504],
+    "on_body": "",
+    "budget_percent": 20,
+    "budget_burst": 10,
+}
+ENV_PREFIX = "LOADBEARING_RETRY_"
+FAILURE_CLASSES = ("connect_failure", "timeout", "status", "body")
+COUNTERS = ("calls", "attempts", "retries", "budget_exhausted", "gave_up")
+
+
+def with_defaults(policy):
+    """The policy with every field, the defaults filling what it leaves out."""
+    merged = dict(DEFAULTS)
+    merged.update(dict((key, value) for key, value in (policy or {}).items() if value is not None))
+    return merged
+
+
+def policy_problems(service):
+    """What is wrong with a service's retry_policy, as sentences; empty when it is fine or absent."""
+    raw = service.get("retry_policy")
+    if raw is None:
+        return []
+    name = service.get("name", "?")
+    if not isinstance(raw, dict):
+        return ["%s: retry_policy must be a mapping" % name]
+    problems = ["%s: retry_policy has no field %s (fields: %s)" % (name, key, ", ".join(sorted(DEFAULTS)))
+                for key in sorted(set(raw) - set(DEFAULTS))]
+    policy = with_defaults(raw)
+    ranges = {"attempts": (1, 5), "attempt_timeout_ms": (10, 60000), "budget_percent": (0, 100),
+              "budget_burst": (0, 1000)}
+    for key, (low, high) in sorted(ranges.items()):
+        value = policy[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            problems.append("%s: retry_policy.%s must be a whole number from %d to %d, not %r"
+                            % (name, key, low, high, value))
+    for key in ("on_connect_failure", "on_timeout"):
+        if not isinstance(policy[key], bool):
+            problems.append("%s: retry_policy.%s must be true or false, not %r" % (name, key, policy[key]))
+    statuses = policy["on_statuses"]
+    if not isinstance(statuses, list) or not all(
+            isinstance(status, int) and not isinstance(status, bool) and 100 <= status <= 599 for status in statuses):
+        problems.append("%s: retry_policy.on_statuses must be a list of HTTP statuses (100-599), not %r"
+                        % (name, statuses))
+    body = policy["on_body"]
+    if not isinstance(body, str):
+        problems.append("%s: retry_policy.on_body must be a regular expression string, not %r" % (name, body))
+    else:
+        try:
+            re.compile(body)
+        except re.error as exc:
+            problems.append("%s: retry_policy.on_body is not a valid regular expression (%s)" % (name, exc))
+    return problems
+
+
+def env_key(service_name):
+    """The policy's part of the variable names: upper case, '-' as '_'."""
+    return service_name.upper().replace("-", "_")
+
+
+def policy_environment(service, url, dst=None):
+    """Environment variables that configure the proxy for calls to one service.
+
+    url is the base URL attempts are sent to, dst an optional address to connect to instead of
+    the URL's host (the local load balancer's unix socket for the service's copies).
+    """
+    policy = with_defaults(service.get("retry_policy"))
+    prefix = ENV_PREFIX + env_key(service["name"]) + "_"
+    environment = {
+        prefix + "URL": url.rstrip("/"),
+        prefix + "ATTEMPTS": str(policy["attempts"]),
+        prefix + "TIMEOUT_MS": str(policy["attempt_timeout_ms"]),
+        prefix + "ON_CONNECT_FAILURE": "1" if policy["on_connect_failure"] else "0",
+        prefix + "ON_TIMEOUT": "1" if policy["on_timeout"] else "0",
+        prefix + "ON_STATUSES": " ".join(str(status) for status in policy["on_statuses"]),
+        prefix + "ON_BODY": policy["on_body"],
+        prefix + "BUDGET_PERCENT": str(policy["budget_percent"]),
+        prefix + "BUDGET_BURST": str(policy["budget_burst"]),
+    }
+    if dst:
+        environment[prefix + "DST"] = dst
+    # An empty variable is the same as an unset one to the proxy, and haproxy.cfg cannot set one.
+    return dict((name, value) for name, value in environment.items() if value != "")
+
+
+def policies_environment(services, urls=None, socket_dir=None):
+    """The proxy's whole environment for the services that have a retry policy.
+
+    Either urls maps each such service to its base URL (a sidecar calling a load balancer), or
+    socket_dir holds the unix socket <service>-attempts.sock through which the local load
+    balancer reaches the service's copies.
+    """
+    with_policy = [service for service in services if service.get("retry_policy") is not None]
+    environment = {ENV_PREFIX + "POLICIES": " ".join(service["name"] for service in with_policy)}
+    for service in with_policy:
+        name = service["name"]
+        if socket_dir:
+            url, dst = "http://" + name, "unix@%s/%s-attempts.sock" % (socket_dir.rstrip("/"), name)
+        elif name in (urls or {}):
+            url, dst = urls[name], None
+        else:
+            raise ValueError("no upstream URL for service %s" % name)
+        environment.update(policy_environment(service, url, dst))
+    return environment
+
+
+def haproxy_quote(value):
+    """A value as one word of haproxy.cfg, taken literally (no variable expansion, no escapes)."""
+    text = str(value)
+    if "'" not in text:
+        return "'" + text + "'"
+    # Inside single quotes nothing is special, so a quote closes, is escaped, and reopens.
+    return "'" + text.replace("'", "'\\''") + "'"
+
+
+def parse_stats(text):
+    """The proxy's counters (its JSON, from the stats socket or `show retry-policy`) by service.
+
+    Every service gets every counter and failure class, plus retry_share (retries / calls).
+    """
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise ValueError("not the retry policy's counters (%s): %r" % (exc, text[:200]))
+    if not isinstance(document, dict) or not isinstance(document.get("retry_policies"), dict):
+        raise ValueError("not the retry policy's counters: no retry_policies object in %r" % text[:200])
+    stats = {}
+    for service, raw in document["retry_policies"].items():
+        entry = dict((counter, int(raw.get(counter, 0))) for counter in COUNTERS)
+        failures = raw.get("failures") or {}
+        entry["failures"] = dict((cls, int(failures.get(cls, 0))) for cls in FAILURE_CLASSES)
+        entry["budget_tokens"] = float(raw.get("budget_tokens", 0))
+        entry["retry_share"] = round(entry["retries"] / float(entry["calls"]), 4) if entry["calls"] else 0.0
+        stats[service] = entry
+    return stats
+
+
+SIDECAR_NAME = "retry-proxy"
+
+
+def task_containers(service, services, image, endpoints, sidecar_image, log_group, region, memory_mib=128,
+                    sidecar_memory_mib=32):
+    """The container definitions of a service's ECS task (bridge networking).
+
+    When the service calls (through `endpoints`) a service that has a retry policy, the task gets
+    the retry proxy as a sidecar: the caller's variable points at the sidecar (a link, port = the
+    called service's listener port) and the sidecar calls the load balancer's URL with the policy.
+    Other endpoints keep the load balancer's URL.
+    """
+    by_name = dict((entry["name"], entry) for entry in services)
+    retried = [by_name[target] for target in sorted(set((service.get("endpoints") or {}).values()))
+               if by_name[target].get("retry_policy") is not None]
+    retried_names = set(entry["name"] for entry in retried)
+    environment = dict(service.get("environment") or {})
+    environment["PORT"] = str(service["port"])
+    for variable, target in sorted((service.get("endpoints") or {}).items()):
+        if target in retried_names:
+            environment[variable] = "http://%s:%d/" % (SIDECAR_NAME, by_name[target]["listener_port"])
+        else:
+            environment[variable] = endpoints[target]
+
+    def logs(prefix):
+        return {"logDriver": "awslogs",
+                "options": {"awslogs-group": log_group, "awslogs-region": region, "awslogs-stream-prefix": prefix}}
+
+    def pairs(mapping):
+        return [{"name": name, "value": mapping[name]} for name in sorted(mapping)]
+
+    app = {
+        "name": service["name"],
+        "image": image,
+        "essential": True,
+        "memoryReservation": memory_mib,
+        # Host port 0: ECS picks a free one per task and registers it with the target group.
+        "portMappings": [{"containerPort": service["port"], "hostPort": 0, "protocol": "tcp"}],
+        "environment": pairs(environment),
+        "logConfiguration": logs(service["name"]),
+    }
+    if not retried:
+        return [app]
+    urls = dict((entry["name"], endpoints[entry["name"]]) for entry in retried)
+    proxy_environment = policies_environment(retried, urls=urls)
+    for entry in retried:
+        proxy_environment[ENV_PREFIX + env_key(entry["name"]) + "_LISTEN"] = str(entry["listener_port"])
+    app["links"] = [SIDECAR_NAME]
+    app["dependsOn"] = [{"containerName": SIDECAR_NAME, "condition": "START"}]
+    sidecar = {
+        "name": SIDECAR_NAME,
+        "image": sidecar_image,
+        "essential": True,
+        "memoryReservation": sidecar_memory_mib,
+        "environment": pairs(proxy_environment),
+        "logConfiguration": logs(service["name"] + "-" + SIDECAR_NAME),
+    }
+    return [app, sidecar]

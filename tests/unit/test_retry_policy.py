@@ -1,0 +1,161 @@
+"""The retry policy's checks, the proxy's environment, haproxy.cfg quoting and the counters' parser."""
+import json
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+
+from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import (
+    DEFAULTS, haproxy_quote, parse_stats, policies_environment, policy_problems, task_containers, with_defaults)
+
+BACKEND = {"name": "backend", "retry_policy": {"on_body": "^ERROR$", "on_statuses": [500, 503]}}
+PLAIN = {"name": "frontend"}
+
+
+def test_defaults_fill_what_the_policy_leaves_out():
+    policy = with_defaults({"attempts": 2, "on_timeout": None})
+    assert policy["attempts"] == 2
+    assert policy["on_timeout"] is True
+    assert policy["budget_percent"] == 20
+    assert with_defaults(None) == DEFAULTS
+
+
+@pytest.mark.parametrize("policy, expected", [
+    ({"attempts": 0}, "retry_policy.attempts must be a whole number from 1 to 5"),
+    ({"attempts": True}, "retry_policy.attempts must be a whole number"),
+    ({"attempt_timeout_ms": "1s"}, "retry_policy.attempt_timeout_ms must be a whole number from 10 to 60000"),
+    ({"budget_percent": 101}, "retry_policy.budget_percent must be a whole number from 0 to 100"),
+    ({"on_timeout": "yes"}, "retry_policy.on_timeout must be true or false"),
+    ({"on_statuses": [503, 700]}, "retry_policy.on_statuses must be a list of HTTP statuses"),
+    ({"on_statuses": "503"}, "retry_policy.on_statuses must be a list of HTTP statuses"),
+    ({"on_body": "(unclosed"}, "retry_policy.on_body is not a valid regular expression"),
+    ({"retries": 3}, "retry_policy has no field retries"),
+])
+def test_policy_problems_name_the_field_and_the_rule(policy, expected):
+    problems = policy_problems({"name": "backend", "retry_policy": policy})
+    assert len(problems) == 1
+    assert problems[0].startswith("backend: ")
+    assert expected in problems[0]
+
+
+def test_no_problems_for_a_good_policy_or_none():
+    assert policy_problems(BACKEND) == []
+    assert policy_problems(PLAIN) == []
+    assert policy_problems({"name": "x", "retry_policy": "often"}) == ["x: retry_policy must be a mapping"]
+
+
+def test_local_environment_points_attempts_at_the_copies_socket():
+    env = policies_environment([BACKEND, PLAIN], socket_dir="/var/lib/x/haproxy/")
+    assert env["LOADBEARING_RETRY_POLICIES"] == "backend"
+    assert env["LOADBEARING_RETRY_BACKEND_URL"] == "http://backend"
+    assert env["LOADBEARING_RETRY_BACKEND_DST"] == "unix@/var/lib/x/haproxy/backend-attempts.sock"
+    assert env["LOADBEARING_RETRY_BACKEND_ON_STATUSES"] == "500 503"
+    assert env["LOADBEARING_RETRY_BACKEND_ON_BODY"] == "^ERROR$"
+    assert env["LOADBEARING_RETRY_BACKEND_ATTEMPTS"] == "3"
+    assert env["LOADBEARING_RETRY_BACKEND_ON_TIMEOUT"] == "1"
+    assert not any(name.startswith("LOADBEARING_RETRY_FRONTEND") for name in env)
+    assert all(isinstance(value, str) and value for value in env.values())
+    plain_body = policies_environment([{"name": "b", "retry_policy": {"on_statuses": []}}], socket_dir="/s")
+    assert "LOADBEARING_RETRY_B_ON_BODY" not in plain_body
+    assert "LOADBEARING_RETRY_B_ON_STATUSES" not in plain_body
+
+
+def test_sidecar_environment_calls_the_url_and_names_dashes_with_underscores():
+    service = {"name": "user-db", "retry_policy": {"on_connect_failure": False}}
+    env = policies_environment([service], urls={"user-db": "http://internal-alb:8081/"})
+    assert env["LOADBEARING_RETRY_USER_DB_URL"] == "http://internal-alb:8081"
+    assert env["LOADBEARING_RETRY_USER_DB_ON_CONNECT_FAILURE"] == "0"
+    assert "LOADBEARING_RETRY_USER_DB_DST" not in env
+    with pytest.raises(ValueError, match="no upstream URL for service user-db"):
+        policies_environment([service], urls={})
+
+
+@pytest.mark.parametrize("value", ["^ERROR$", "a b", "it's", "${HOME}", 'x"y\\z'])
+def test_haproxy_reads_a_quoted_value_back_unchanged(tmp_path, value):
+    """A real HAProxy sets the variable from the quoted word and answers with it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = tmp_path / "haproxy.cfg"
+    config.write_text("global\n    setenv PROBE %s\n" % haproxy_quote(value)
+                      + "defaults\n    mode http\n    timeout client 1s\n    timeout server 1s\n    timeout connect 1s\n"
+                      + "frontend f\n    bind 127.0.0.1:%d\n" % port
+                      + "    http-request return status 200 content-type text/plain lf-string \"[%[env(PROBE)]]\"\n")
+    proxy = subprocess.Popen(["haproxy", "-db", "-f", str(config)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        body = None
+        for _attempt in range(50):
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:%d/" % port, timeout=2) as answer:
+                    body = answer.read().decode()
+                break
+            except OSError:
+                time.sleep(0.05)
+        assert body == "[%s]" % value
+    finally:
+        proxy.kill()
+        proxy.wait()
+
+
+def test_parse_stats_fills_every_counter_and_the_retry_share():
+    text = json.dumps({"retry_policies": {
+        "backend": {"calls": 200, "attempts": 205, "retries": 5, "budget_exhausted": 0, "gave_up": 0,
+                    "failures": {"body": 5}, "budget_tokens": 9.5},
+        "idle": {},
+    }})
+    stats = parse_stats(text)
+    assert stats["backend"]["retries"] == 5
+    assert stats["backend"]["failures"] == {"connect_failure": 0, "timeout": 0, "status": 0, "body": 5}
+    assert stats["backend"]["retry_share"] == 0.025
+    assert stats["idle"]["retry_share"] == 0.0
+    assert stats["idle"]["calls"] == 0
+
+
+@pytest.mark.parametrize("text", ["<html>503</html>", "{}", "[]"])
+def test_parse_stats_rejects_other_answers(text):
+    with pytest.raises(ValueError, match="not the retry policy's counters"):
+        parse_stats(text)
+
+
+SERVICE_LIST = [
+    {"name": "backend", "port": 8000, "listener_port": 8081,
+     "retry_policy": {"on_body": "^ERROR$", "on_statuses": [500, 502, 503, 504]}},
+    {"name": "auth", "port": 8000, "listener_port": 8082},
+    {"name": "frontend", "port": 8000, "listener_port": 8080, "environment": {"MODE": "demo"},
+     "endpoints": {"BACKEND_URL": "backend", "AUTH_URL": "auth"}},
+]
+ENDPOINTS = {"backend": "http://internal-alb:8081/", "auth": "http://internal-alb:8082/",
+             "frontend": "http://public-alb:8080/"}
+
+
+def containers_of(name):
+    service = next(entry for entry in SERVICE_LIST if entry["name"] == name)
+    return task_containers(service, SERVICE_LIST, "repo/%s:1" % name, ENDPOINTS, "repo/retry-proxy:1",
+                           "/loadbearing/demo", "eu-west-1", 128)
+
+
+def test_a_caller_of_a_service_with_a_policy_gets_the_proxy_as_sidecar():
+    app, sidecar = containers_of("frontend")
+    env = dict((pair["name"], pair["value"]) for pair in app["environment"])
+    assert env == {"MODE": "demo", "PORT": "8000", "BACKEND_URL": "http://retry-proxy:8081/",
+                   "AUTH_URL": "http://internal-alb:8082/"}
+    assert app["links"] == ["retry-proxy"]
+    assert app["portMappings"] == [{"containerPort": 8000, "hostPort": 0, "protocol": "tcp"}]
+    assert sidecar["name"] == "retry-proxy" and sidecar["image"] == "repo/retry-proxy:1"
+    assert sidecar["essential"] is True
+    proxy_env = dict((pair["name"], pair["value"]) for pair in sidecar["environment"])
+    assert proxy_env["LOADBEARING_RETRY_POLICIES"] == "backend"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_URL"] == "http://internal-alb:8081"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_LISTEN"] == "8081"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_ON_BODY"] == "^ERROR$"
+    assert "LOADBEARING_RETRY_AUTH_URL" not in proxy_env
+    assert sidecar["logConfiguration"]["options"]["awslogs-stream-prefix"] == "frontend-retry-proxy"
+
+
+def test_a_service_calling_nothing_with_a_policy_runs_alone():
+    (app,) = containers_of("backend")
+    assert "links" not in app
+    assert app["logConfiguration"]["options"] == {"awslogs-group": "/loadbearing/demo", "awslogs-region": "eu-west-1",
+                                                  "awslogs-stream-prefix": "backend"}
