@@ -11,6 +11,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
+
 KILL = "kill"
 RESTART = "restart"
 PLAN_KEYS = ("service", "kill_every_s", "restart_once_at_s")
@@ -86,12 +88,14 @@ def run_faults(plan, platform, clock, sleep, should_stop, max_duration_s, rng, s
 
     clock returns epoch seconds; should_stop is asked between steps, so the loop ends within
     about a tenth of a second of being told to, or after max_duration_s at the latest.
-    Returns {started, stopped, events, samples}; each event says when, what and to which copy,
-    and whether the platform did it.
+    A restart takes seconds (one copy after the other), so it runs in a thread of its own while
+    the kills go on. Returns {started_at, stopped_at, events, samples} ("started" would tell
+    Ansible's async_status that the job is still running); each event says when, what and to
+    which copy, and whether the platform did it.
     """
     schedule = FaultSchedule(plan)
     started = clock()
-    events, samples = [], []
+    events, samples, restarts = [], [], []
     next_sample = 0.0
     while True:
         elapsed = clock() - started
@@ -104,27 +108,47 @@ def run_faults(plan, platform, clock, sleep, should_stop, max_duration_s, rng, s
             while next_sample <= elapsed:
                 next_sample += sample_every_s
         for service, kind in schedule.due(elapsed):
-            events.append(inject(platform, service, kind, clock, rng))
+            if kind == RESTART:
+                event = _event(clock, service, kind, service)
+                restarts.append(threading.Thread(target=_restart, args=(platform, event)))
+                restarts[-1].start()
+            else:
+                event = inject(platform, service, kind, clock, rng)
+            events.append(event)
         upcoming = [next_sample]
         if schedule.next_due() is not None:
             upcoming.append(schedule.next_due())
         sleep(max(0.0, min(min(upcoming) - (clock() - started), 0.1)))
-    return {"started": round(started, 3), "stopped": round(clock(), 3), "events": events, "samples": samples}
+    for worker in restarts:
+        worker.join()
+    return {"started_at": round(started, 3), "stopped_at": round(clock(), 3), "events": events, "samples": samples}
+
+
+def _event(clock, service, kind, target):
+    return {"time": round(clock(), 3), "service": service, "kind": kind, "target": target, "result": "done"}
+
+
+def _restart(platform, event):
+    try:
+        platform.restart(event["service"])
+    except Exception as exc:  # pylint: disable=broad-except
+        event["result"] = "failed: %s" % exc
 
 
 def inject(platform, service, kind, clock, rng):
-    """One fault: kill a random running copy of service, or restart the whole service."""
-    event = {"time": round(clock(), 3), "service": service, "kind": kind, "target": service, "result": "done"}
+    """One fault now: kill a random running copy of service, or restart the whole service."""
+    if kind == RESTART:
+        event = _event(clock, service, kind, service)
+        _restart(platform, event)
+        return event
+    event = _event(clock, service, kind, None)
     try:
-        if kind == KILL:
-            copies = sorted(platform.running_copies().get(service, []))
-            if not copies:
-                event.update(target=None, result="skipped: no running copy")
-                return event
-            event["target"] = rng.choice(copies)
-            platform.kill(event["target"])
-        else:
-            platform.restart(service)
+        copies = sorted(platform.running_copies().get(service, []))
+        if not copies:
+            event["result"] = "skipped: no running copy"
+            return event
+        event["target"] = rng.choice(copies)
+        platform.kill(event["target"])
     except Exception as exc:  # pylint: disable=broad-except
         # A copy that exited between listing and killing is a normal race, not a reason to stop.
         event["result"] = "failed: %s" % exc

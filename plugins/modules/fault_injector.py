@@ -82,11 +82,11 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-started:
+started_at:
   description: Epoch seconds at which the module started.
   returned: success
   type: float
-stopped:
+stopped_at:
   description: Epoch seconds at which it stopped.
   returned: success
   type: float

@@ -98,14 +98,14 @@ def test_the_loop_injects_the_plan_and_samples_each_second_until_told_to_stop():
     # One sample at the start and one each second after it.
     assert [round(sample["time"] - 1000) for sample in result["samples"]] == [0, 1, 2, 3, 4, 5]
     assert result["samples"][0]["copies"] == {"frontend": 3, "backend": 1}
-    assert result["started"] == 1000.0 and 1005.05 <= result["stopped"] < 1005.2
+    assert result["started_at"] == 1000.0 and 1005.05 <= result["stopped_at"] < 1005.2
 
 
 def test_the_loop_ends_at_its_maximum_duration_when_never_told_to_stop():
     clock = Clock()
     result = run_faults([], RecordingPlatform({"frontend": ["f-0"]}), clock, clock.sleep, lambda: False, 3, random.Random(0))
     assert result["events"] == []
-    assert 1003.0 <= result["stopped"] < 1003.2
+    assert 1003.0 <= result["stopped_at"] < 1003.2
     assert len(result["samples"]) == 3
 
 
