@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """The benchmark sweep of the local platform: frontend copies x ab concurrency, with and without faults.
 
 For each number of copies it re-runs build with that desired_count (one cluster, re-scaled),
