@@ -62,7 +62,7 @@ options:
     default: text/plain
   gnuplot_file:
     description:
-      - Where ab records every finished request (C(-g)): its start second and latencies.
+      - Where ab records every finished request (C(-g)), with its start second and latencies.
       - When set, the module also returns RV(ansible_facts.apachebench.per_second), read from this
         file (with O(output), from the file an earlier run left there).
     type: path

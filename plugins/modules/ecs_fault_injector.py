@@ -62,7 +62,7 @@ attributes:
     support: full
     details: In check mode the plan is checked and nothing is injected.
 notes:
-  - Returns C(changed=false): the service scheduler restores every task it stops.
+  - Returns C(changed=false), since the service scheduler restores every task it stops.
 author:
   - loadbearing.ecs maintainers (@loadbearing)
 """

@@ -60,7 +60,7 @@ attributes:
     support: full
     details: In check mode the plan is checked and nothing is injected.
 notes:
-  - Returns C(changed=false): podman restores every copy it kills.
+  - Returns C(changed=false), since podman restores every copy it kills.
 author:
   - loadbearing.ecs maintainers (@loadbearing)
 """
