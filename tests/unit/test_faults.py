@@ -136,3 +136,15 @@ def test_a_platform_error_is_recorded_and_the_loop_goes_on():
     event = inject(Failing({"frontend": ["f-0"]}), "frontend", "kill", clock, random.Random(0))
     assert event["result"] == "failed: f-0 has no running process"
     assert event["target"] == "f-0"
+
+
+def test_a_failed_restart_is_recorded_and_the_kills_go_on_meanwhile():
+    class SlowFailingRestart(RecordingPlatform):
+        def restart(self, service):
+            raise RuntimeError("podman restart: no such container")
+    clock = Clock()
+    platform = SlowFailingRestart({"frontend": ["f-0"], "backend": ["b-0"]})
+    plan = [{"service": "backend", "restart_once_at_s": 1}, {"service": "frontend", "kill_every_s": 1}]
+    result = run_faults(plan, platform, clock, clock.sleep, lambda: clock.now >= 1002.5, 60, random.Random(0))
+    assert [(event["kind"], event["result"]) for event in result["events"]] == [
+        ("restart", "failed: podman restart: no such container"), ("kill", "done"), ("kill", "done")]
