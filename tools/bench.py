@@ -44,7 +44,7 @@ def parse_args():
     parser.add_argument("--cluster", default="bench")
     parser.add_argument("--registry-port", type=int, default=5650)
     parser.add_argument("--port-base", type=int, default=26000)
-    parser.add_argument("--listener-base", type=int, default=8680, help="backend listener; the frontend's is one more")
+    parser.add_argument("--listener-base", type=int, default=8680, help="public listener; the others follow")
     parser.add_argument("--output", default=os.path.join(ROOT, "docs", "benchmarks.md"))
     parser.add_argument("--work-dir", default=None, help="where reports go (default: a new directory under /tmp)")
     parser.add_argument("--keep", action="store_true", help="leave the cluster running at the end")
@@ -59,7 +59,9 @@ class Sweep(object):
         os.makedirs(self.work, exist_ok=True)
         with open(os.path.join(ROOT, "inventory", "local", "group_vars", "all", "services.yml")) as handle:
             self.services = yaml.safe_load(handle)["ecs_services"]
-        for offset, service in enumerate(self.services):
+        # The public listener first, then the others.
+        ordered = sorted(self.services, key=lambda service: not service.get("public"))
+        for offset, service in enumerate(ordered):
             service["listener_port"] = args.listener_base + offset
         self.public = next(service for service in self.services if service.get("public"))
 

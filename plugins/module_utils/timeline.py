@@ -72,8 +72,9 @@ def fault_effects(events, rows, window_s=2):
 def chart_series(rows, samples, events):
     """The series a chart draws, with x in seconds since the first request's start second.
 
-    Copies are sampled by the fault runner, which starts before ab: samples before the
-    first second are dropped; faults keep their offset even when outside the requests.
+    Copies are sampled by the fault runner, which starts before ab and stops after it: samples
+    outside the requests' seconds are dropped, and so are faults after them (the report's
+    table still lists those); a fault before the first request keeps its negative offset.
     """
     if not rows:
         return {"x": [], "requests": [], "p50_ms": [], "p99_ms": [], "copies": {}, "faults": []}
@@ -90,7 +91,7 @@ def chart_series(rows, samples, events):
             series["y"].append(count)
     faults = [{"x": round(event["time"] - origin, 3), "kind": event["kind"],
                "label": "%s %s" % (event["kind"], event.get("target") or event["service"])}
-              for event in events]
+              for event in events if event["time"] - origin <= last]
     return {
         "x": [row["second"] - origin for row in rows],
         "requests": [row["requests"] for row in rows],

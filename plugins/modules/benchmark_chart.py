@@ -91,17 +91,23 @@ except ImportError:
 FAULT_COLOURS = {"kill": "tab:red", "restart": "tab:purple"}
 
 
+def step(axes, xs, ys, **style):
+    """A value holds from its x to the next one's; the last one for a second more."""
+    if xs:
+        axes.step(list(xs) + [xs[-1] + 1], list(ys) + [ys[-1]], where="post", **style)
+
+
 def draw(series, path, title):
     figure, (throughput, latency, copies) = pyplot.subplots(3, 1, sharex=True, figsize=(10, 7.5))
     # A row counts the requests started in [x, x + 1): draw it as a step over that second.
-    throughput.step(series["x"], series["requests"], where="post", color="tab:blue")
+    step(throughput, series["x"], series["requests"], color="tab:blue")
     throughput.set_ylabel("requests / s")
-    latency.step(series["x"], series["p50_ms"], where="post", label="p50", color="tab:green")
-    latency.step(series["x"], series["p99_ms"], where="post", label="p99", color="tab:orange")
+    step(latency, series["x"], series["p50_ms"], label="p50", color="tab:green")
+    step(latency, series["x"], series["p99_ms"], label="p99", color="tab:orange")
     latency.set_ylabel("latency (ms)")
     latency.legend(loc="upper right")
     for service, points in sorted(series["copies"].items()):
-        copies.step(points["x"], points["y"], where="post", label=service)
+        step(copies, points["x"], points["y"], label=service)
     copies.set_ylabel("running copies")
     copies.set_xlabel("seconds since the first request")
     if series["copies"]:

@@ -105,3 +105,7 @@ def test_chart_series_share_one_time_axis():
     assert series["faults"] == [{"x": 1.4, "kind": "kill", "label": "kill c-frontend-3"},
                                 {"x": -2.0, "kind": "restart", "label": "restart backend"}]
     assert chart_series([], samples, EVENTS)["x"] == []
+    # A fault after the last request's second is left off the chart (the report still lists it).
+    late = dict(EVENTS[0], time=105.5)
+    assert chart_series(ROWS, [], [late])["faults"] == []
+    assert chart_series(ROWS, [], [dict(late, time=104.0)])["faults"][0]["x"] == 4.0
