@@ -182,7 +182,9 @@ def main():
             sweep.playbook("terminate.yml", {})
     print()
     print(markdown_table(rows))
-    write_markdown(args, rows, "make bench", time.time() - started, over_time_png)
+    # The command as run, so a partial sweep says so.
+    command = "make bench" if len(sys.argv) == 1 else "python tools/bench.py " + " ".join(sys.argv[1:])
+    write_markdown(args, rows, command, time.time() - started, over_time_png)
     print("\nWritten: %s" % args.output)
 
 
