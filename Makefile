@@ -11,7 +11,7 @@ export ANSIBLE_HOME := $(CURDIR)/.ansible
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: demo test deps debian-packages venv test-venv unit lint sanity integration aws molecule terminate collection clean
+.PHONY: demo test deps debian-packages venv test-venv unit lint sanity integration aws molecule terminate collection clean bench
 
 demo: deps ## Whole lifecycle on this machine: init, artifacts, build, throughput
 	$(BIN)/ansible-playbook playbooks/site.yml
@@ -64,6 +64,9 @@ aws: test-venv ## The AWS platform's init, artifacts, build and terminate agains
 
 molecule: test-venv ## One molecule scenario per local role, with its idempotence step
 	tests/molecule/run $(CURDIR)/$(BIN)
+
+bench: deps ## Sweep frontend copies x concurrency, with and without faults; writes docs/benchmarks.md
+	$(BIN)/python tools/bench.py
 
 collection: venv ## Build the collection artifact
 	$(BIN)/ansible-galaxy collection build --force --output-path dist .

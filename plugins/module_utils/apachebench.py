@@ -186,3 +186,29 @@ def derived_figures(result):
         "client_visible_errors": errors,
         "success_ratio": round(float(succeeded) / attempted, 6) if attempted else 0.0,
     }
+
+
+_GNUPLOT_HEADER = ["starttime", "seconds", "ctime", "dtime", "ttime", "wait"]
+
+
+def parse_ab_gnuplot(text):
+    """Parse the file ab -g writes: one line per finished request.
+
+    Each line is the start time twice (as text, then as epoch seconds), then the connect,
+    processing, total and waiting times in ms. Returns one dict per request, in file order
+    (ab writes them sorted by total time, not by start).
+    """
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines or lines[0].split("\t") != _GNUPLOT_HEADER:
+        raise ValueError("not an ab -g file: the first line should be %s" % " ".join(_GNUPLOT_HEADER))
+    requests = []
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split("\t")
+        try:
+            start_s, connect, processing, total, waiting = [int(field) for field in fields[1:]]
+        except ValueError:
+            raise ValueError("line %d of the ab -g file is not starttime, seconds and four times in ms: %r"
+                             % (number, line))
+        requests.append({"start_s": start_s, "connect_ms": connect, "processing_ms": processing,
+                         "total_ms": total, "waiting_ms": waiting})
+    return requests

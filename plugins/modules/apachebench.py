@@ -60,6 +60,12 @@ options:
     description: Content-Type of O(post_body) (C(-T)).
     type: str
     default: text/plain
+  gnuplot_file:
+    description:
+      - Where ab records every finished request (C(-g)), with its start second and latencies.
+      - When set, the module also returns RV(ansible_facts.apachebench.per_second), read from this
+        file (with O(output), from the file an earlier run left there).
+    type: path
 notes:
   - The ApacheBench binary is C(ab), from the Debian package C(apache2-utils).
   - In check mode the module parses O(output) but does not send load to O(url).
@@ -135,6 +141,13 @@ ansible_facts:
         success_ratio:
           description: (attempted_requests - client_visible_errors) / attempted_requests.
           type: float
+        per_second:
+          description:
+            - With O(gnuplot_file), one row per second of the run, gaps included, of the requests
+              that started in that second; None without it.
+          type: list
+          elements: dict
+          sample: [{"second": 1795926230, "requests": 10, "p50_ms": 104, "p99_ms": 205}]
 """
 
 import os
@@ -142,7 +155,8 @@ import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.loadbearing.ecs.plugins.module_utils.apachebench import parse_ab_output
+from ansible_collections.loadbearing.ecs.plugins.module_utils.apachebench import parse_ab_gnuplot, parse_ab_output
+from ansible_collections.loadbearing.ecs.plugins.module_utils.timeline import per_second
 
 # ab exits 0 after a summary; any other code means it aborted (its error line is on stderr).
 AB_SUCCESS = 0
@@ -163,6 +177,8 @@ def build_command(ab_bin, params, post_file=None):
         command.extend(["-H", "%s: %s" % (name, value)])
     if post_file:
         command.extend(["-p", post_file, "-T", params["content_type"]])
+    if params.get("gnuplot_file"):
+        command.extend(["-g", params["gnuplot_file"]])
     command.append(params["url"])
     return command
 
@@ -183,6 +199,14 @@ def run_ab(module):
     return command, rc, out, err
 
 
+def read_per_second(gnuplot_file):
+    """Per-second rows from the file ab -g wrote, None when no file was asked for."""
+    if not gnuplot_file:
+        return None
+    with open(gnuplot_file) as handle:
+        return per_second(parse_ab_gnuplot(handle.read()))
+
+
 def main():
     argument_spec = dict(
         url=dict(type="str"),
@@ -195,6 +219,7 @@ def main():
         headers=dict(type="dict", default={}),
         post_body=dict(type="str"),
         content_type=dict(type="str", default="text/plain"),
+        gnuplot_file=dict(type="path"),
     )
     module = AnsibleModule(
         argument_spec=argument_spec,
@@ -226,7 +251,8 @@ def main():
 
     try:
         figures = parse_ab_output(text)
-    except ValueError as exc:
+        figures["per_second"] = read_per_second(params["gnuplot_file"])
+    except (IOError, OSError, ValueError) as exc:
         module.fail_json(msg=str(exc), raw_output=text, **result)
     module.exit_json(raw_output=text, ansible_facts=dict(apachebench=figures), **result)
 
