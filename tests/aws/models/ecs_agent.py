@@ -13,6 +13,8 @@ agentConnected false.
 moto registers nothing: here every ECS call that reads or changes the cluster's membership first
 brings the registrations up to date with the instances' states.
 """
+import base64
+import binascii
 import functools
 import re
 
@@ -23,9 +25,16 @@ CLUSTER_IN_USER_DATA = re.compile(r"ECS_CLUSTER=([A-Za-z0-9_-]+)")
 
 
 def cluster_named_in(user_data):
+    """The cluster user data names, whether moto holds it encoded (from a launch template) or not."""
     if user_data is None:
         return None
-    text = user_data.decode() if hasattr(user_data, "decode") and not isinstance(user_data, str) else str(user_data)
+    if isinstance(user_data, str):
+        try:
+            text = base64.b64decode(user_data, validate=True).decode("utf-8", "replace")
+        except (binascii.Error, ValueError):
+            text = user_data
+    else:
+        text = user_data.decode()
     found = CLUSTER_IN_USER_DATA.search(text)
     return found.group(1) if found else None
 
