@@ -2,7 +2,8 @@
 
 1. tests/aws/models: one module per behaviour of a real account that moto lacks (ECS agent,
    deployments and rollbacks, cluster and capacity-provider deletion, service-linked role, the
-   AmazonECSManaged tag, immutable ECR tags). Every module there is imported, and patches moto.
+   AmazonECSManaged tag, immutable ECR tags, the services' grace period, NAT gateway tags). Every
+   module there is imported, and patches moto.
 2. EC2: moto copies a launch template's own tags into its launch data (AWS does not), so the
    first re-run sees a difference and makes version 2, and deleting a template with two
    versions is a 500 (DeleteLaunchTemplateVersions is not implemented). Here the template's

@@ -155,3 +155,14 @@ def test_deployments_complete_or_fail_and_roll_back(aws):
     stopped = ecs.list_tasks(cluster="rollout", desiredStatus="STOPPED")["taskArns"]
     tasks = ecs.describe_tasks(cluster="rollout", tasks=stopped)["tasks"]
     assert tasks and all(t["taskDefinitionArn"] == broken and "health checks" in t["stoppedReason"] for t in tasks)
+
+
+def test_services_keep_their_grace_period(aws):
+    ecs = aws.client("ecs")
+    ecs.create_cluster(clusterName="grace")
+    ecs.register_task_definition(family="grace-web", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}])
+    ecs.create_service(cluster="grace", serviceName="web", taskDefinition="grace-web", desiredCount=1,
+                       healthCheckGracePeriodSeconds=30)
+    assert ecs.describe_services(cluster="grace", services=["web"])["services"][0]["healthCheckGracePeriodSeconds"] == 30
+    ecs.update_service(cluster="grace", service="web", healthCheckGracePeriodSeconds=45)
+    assert ecs.describe_services(cluster="grace", services=["web"])["services"][0]["healthCheckGracePeriodSeconds"] == 45
