@@ -212,16 +212,6 @@ def test_terminate_removes_everything_then_changes_nothing(emulator_clean):
     assert run.changed == 0, run.changed_tasks()
 
 
-def test_init_right_after_terminate_makes_the_capacity_provider_again(emulator_clean):
-    run = emulator_clean.playbook("init.yml")
-    assert run.rc == 0, run.failure()
-    provider = emulator_clean.client("ecs").describe_capacity_providers(capacityProviders=["demo-hosts"])["capacityProviders"][0]
-    assert provider["status"] == "ACTIVE" and provider.get("updateStatus") != "DELETE_IN_PROGRESS"
-    run = emulator_clean.playbook("terminate.yml")
-    assert run.rc == 0, run.failure()
-    assert leftovers(emulator_clean, CLUSTER) == {}
-
-
 def test_terminate_after_an_init_that_failed_half_way(emulator_clean):
     # A bad size for the Auto Scaling group: init stops after the network, IAM and ECR exist.
     run = emulator_clean.playbook("init.yml", "-e", "cluster_max_hosts=not-a-number")

@@ -12,7 +12,8 @@ NAME = "module-hosts"
 def group(emulator):
     emulator.reset()
     ec2 = emulator.client("ec2")
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = emulator.client("ssm").get_parameter(
+        Name="/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id")["Parameter"]["Value"]
     ec2.create_launch_template(LaunchTemplateName=NAME, LaunchTemplateData={"ImageId": image})
     scaling = emulator.client("autoscaling")
     scaling.create_auto_scaling_group(AutoScalingGroupName=NAME, LaunchTemplate={"LaunchTemplateName": NAME},

@@ -25,16 +25,22 @@ def error_code(excinfo):
     return excinfo.value.response["Error"]["Code"]
 
 
+def an_image(aws):
+    # The ECS-optimized AMI moto publishes, as the container hosts use (listing every AMI is slow).
+    name = "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id"
+    return aws.client("ssm").get_parameter(Name=name)["Parameter"]["Value"]
+
+
 def a_host(aws, cluster):
     ec2 = aws.client("ec2")
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = an_image(aws)
     user_data = "#!/bin/bash\necho ECS_CLUSTER=%s >> /etc/ecs/ecs.config\n" % cluster
     return ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, UserData=user_data)["Instances"][0]["InstanceId"]
 
 
 def a_group(aws, name):
     ec2 = aws.client("ec2")
-    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    image = an_image(aws)
     ec2.create_launch_template(LaunchTemplateName=name, LaunchTemplateData={"ImageId": image})
     scaling = aws.client("autoscaling")
     scaling.create_auto_scaling_group(AutoScalingGroupName=name, LaunchTemplate={"LaunchTemplateName": name},
