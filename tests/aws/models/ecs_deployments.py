@@ -52,7 +52,7 @@ def _stop_failed_tasks(backend, service, task_definition_arn, deployment_id):
     cluster = backend.clusters[service.cluster_name]
     definition = backend.describe_task_definition(task_definition_arn)
     target_group = (service.load_balancers or [{}])[0].get("targetGroupArn", "none")
-    for _ in range(FAILED_TASKS):
+    for _attempt in range(FAILED_TASKS):
         task = ecs_models.Task(cluster, definition, None, None, backend, group="service:%s" % service.name,
                                launch_type="EC2", started_by=deployment_id)
         task.last_status = "STOPPED"
