@@ -54,3 +54,17 @@ def provider_update(current, desired):
         if key in desired and current_provider.get(key) != desired[key]:
             update[key] = desired[key]
     return update or None
+
+
+def lifecycle(provider):
+    """Where a described capacity provider is: absent, deleting or active.
+
+    A deleted provider answers ACTIVE with updateStatus DELETE_IN_PROGRESS for a while, then INACTIVE
+    (and may stay discoverable): neither can be used or updated, and its name is free only once it
+    is INACTIVE.
+    """
+    if not provider or provider.get("status") == "INACTIVE":
+        return "absent"
+    if provider.get("updateStatus") in ("DELETE_IN_PROGRESS", "DELETE_COMPLETE"):
+        return "deleting"
+    return "active"

@@ -16,7 +16,10 @@ description:
   - Manages an Amazon ECS capacity provider that scales an Auto Scaling group with the tasks
     placed on it (managed scaling).
   - Attaching the provider to a cluster is done with M(community.aws.ecs_cluster)'s
-    C(capacity_providers) option.
+    C(capacity_providers) option; a provider a cluster lists cannot be deleted.
+  - A provider being deleted (C(updateStatus) DELETE_IN_PROGRESS) or deleted (INACTIVE) counts as
+    absent. Deleting waits until the deletion is done, and creating a name whose deletion is in
+    progress waits for it first, so the same name can be made again right after.
 options:
   name:
     description: Name of the capacity provider.
@@ -63,6 +66,17 @@ options:
     description: Tags of the capacity provider, set at creation.
     type: dict
     aliases: [resource_tags]
+  cluster:
+    description:
+      - With O(state=absent), a cluster to remove the provider from first (from its capacity
+        providers and its default strategy), since ECS refuses to delete a provider a cluster lists.
+    type: str
+  wait_timeout:
+    description:
+      - Seconds to wait for a deletion to finish, after deleting and before re-creating a name
+        whose deletion is in progress.
+    type: int
+    default: 300
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -86,9 +100,10 @@ EXAMPLES = r"""
     tags:
       loadbearing:cluster: demo
 
-- name: Delete it
+- name: Detach it from its cluster and delete it
   loadbearing.ecs.ecs_capacity_provider:
     name: demo-hosts
+    cluster: demo
     state: absent
 """
 
@@ -105,12 +120,14 @@ capacity_provider:
       description: Name of the capacity provider.
       type: str
     status:
-      description: ACTIVE or INACTIVE.
+      description: ACTIVE (INACTIVE ones are reported as absent).
       type: str
     auto_scaling_group_provider:
       description: The Auto Scaling group and its managed scaling settings.
       type: dict
 """
+
+import time
 
 try:
     import botocore
@@ -119,32 +136,63 @@ except ImportError:
 
 from ansible.module_utils.common.dict_transformations import camel_dict_to_snake_dict
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import desired_provider
+from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import lifecycle
 from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import provider_update
 
 
+POLL_SECONDS = 2
+
+
 def describe(client, name):
+    """The provider and where it is in its life: absent, deleting or active."""
     # Naming the provider matters: describing all of them at once is not supported everywhere.
     found = client.describe_capacity_providers(capacityProviders=[name], include=["TAGS"])
-    active = [p for p in found.get("capacityProviders", []) if p.get("status") == "ACTIVE"]
-    return active[0] if active else None
+    providers = found.get("capacityProviders", [])
+    states = [(p, lifecycle(p)) for p in providers]
+    for provider, state in states:
+        if state == "active":
+            return provider, state
+    for provider, state in states:
+        if state == "deleting":
+            return provider, state
+    return None, "absent"
+
+
+def wait_until_deleted(module, client):
+    name = module.params["name"]
+    deadline = time.time() + module.params["wait_timeout"]
+    while True:
+        try:
+            state = describe(client, name)[1]
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+            module.fail_json_aws(e, msg="Could not describe capacity provider %s" % name)
+        if state == "absent":
+            return
+        if time.time() > deadline:
+            module.fail_json(msg="Capacity provider %s was still being deleted after %d s"
+                             % (name, module.params["wait_timeout"]))
+        time.sleep(POLL_SECONDS)
 
 
 def result(module, changed, provider):
     module.exit_json(changed=changed, capacity_provider=camel_dict_to_snake_dict(provider or {}, ignore_list=["tags"]))
 
 
-def ensure_present(module, client, current):
+def ensure_present(module, client, current, state):
     params = module.params
     if not params["auto_scaling_group_arn"]:
         module.fail_json(msg="auto_scaling_group_arn is required to create or update a capacity provider")
     desired = desired_provider(params)
-    if current is None:
+    if state != "active":
         if module.check_mode:
             result(module, True, {"name": params["name"], "autoScalingGroupProvider": desired})
+        if state == "deleting":
+            wait_until_deleted(module, client)
         arguments = {"name": params["name"], "autoScalingGroupProvider": desired}
         if params["tags"]:
             arguments["tags"] = ansible_dict_to_boto3_tag_list(params["tags"], "key", "value")
@@ -168,15 +216,40 @@ def ensure_present(module, client, current):
     result(module, True, updated["capacityProvider"])
 
 
-def ensure_absent(module, client, current):
-    if current is None:
+def detach(module, client):
+    """Take the provider out of the cluster's providers and default strategy."""
+    name, cluster_name = module.params["name"], module.params["cluster"]
+    clusters = client.describe_clusters(clusters=[cluster_name])["clusters"]
+    cluster = clusters[0] if clusters and clusters[0].get("status") == "ACTIVE" else {}
+    if name not in cluster.get("capacityProviders", []):
+        return
+    client.put_cluster_capacity_providers(
+        cluster=cluster_name,
+        capacityProviders=[p for p in cluster["capacityProviders"] if p != name],
+        defaultCapacityProviderStrategy=[s for s in cluster.get("defaultCapacityProviderStrategy", [])
+                                         if s.get("capacityProvider") != name])
+
+
+def ensure_absent(module, client, current, state):
+    if state == "deleting" and not module.check_mode:
+        wait_until_deleted(module, client)
+    if state != "active":
         result(module, False, None)
     if not module.check_mode:
+        if module.params["cluster"]:
+            try:
+                detach(module, client)
+            except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
+                module.fail_json_aws(e, msg="Could not remove capacity provider %s from cluster %s"
+                                     % (module.params["name"], module.params["cluster"]))
         try:
             client.delete_capacity_provider(capacityProvider=module.params["name"])
-        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-            module.fail_json_aws(e, msg="Could not delete capacity provider %s (is it still attached to a cluster?)"
-                                 % module.params["name"])
+        except is_boto3_error_code("ResourceInUseException") as e:
+            module.fail_json_aws(e, msg="Capacity provider %s is still listed by a cluster: remove it from the "
+                                 "cluster's capacity providers first" % module.params["name"])
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:  # pylint: disable=duplicate-except
+            module.fail_json_aws(e, msg="Could not delete capacity provider %s" % module.params["name"])
+        wait_until_deleted(module, client)
     result(module, True, None)
 
 
@@ -195,6 +268,8 @@ def main():
         managed_termination_protection=dict(type="str", choices=["enabled", "disabled"]),
         managed_draining=dict(type="str", choices=["enabled", "disabled"]),
         tags=dict(type="dict", aliases=["resource_tags"]),
+        cluster=dict(type="str"),
+        wait_timeout=dict(type="int", default=300),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
@@ -203,12 +278,12 @@ def main():
     )
     client = module.client("ecs")
     try:
-        current = describe(client, module.params["name"])
+        current, state = describe(client, module.params["name"])
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="Could not describe capacity provider %s" % module.params["name"])
     if module.params["state"] == "present":
-        ensure_present(module, client, current)
-    ensure_absent(module, client, current)
+        ensure_present(module, client, current, state)
+    ensure_absent(module, client, current, state)
 
 
 if __name__ == "__main__":

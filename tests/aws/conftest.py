@@ -3,6 +3,7 @@
 The playbooks carry no endpoint: AWS_ENDPOINT_URL reaches every module, lookup and the aws_ec2
 inventory plugin through botocore.
 """
+import json
 import os
 import re
 import socket
@@ -81,6 +82,12 @@ class Emulator(object):
 
     def reset(self):
         urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset", method="POST")).read()
+
+    def module(self, module, **arguments):
+        """One module of the collection on localhost, as `ansible -m` runs it."""
+        command = [os.path.join(BIN, "ansible"), "localhost", "-m", module, "-a", json.dumps(arguments)]
+        proc = subprocess.run(command, cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=600, check=False)
+        return Run(proc)
 
     def playbook(self, name, *args, env=None):
         command = [os.path.join(BIN, "ansible-playbook"), "-i", "inventory/aws", os.path.join("playbooks", name)]

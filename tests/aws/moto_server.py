@@ -1,34 +1,25 @@
-"""moto's server as shipped, with two of its gaps closed for the playbooks' tests.
+"""moto's server as shipped, with the real-account behaviours of tests/aws/models and one gap closed.
 
-1. ECS: moto records services but never places their tasks (it runs no container agent), so a
-   service would never become stable and `build` would wait for it forever. Here every new
-   service reports runningCount == desiredCount, as a healthy cluster does once its tasks are
-   placed (moto itself does so after update_service).
+1. tests/aws/models: one module per behaviour of a real account that moto lacks (ECS agent,
+   deployments and rollbacks, cluster and capacity-provider deletion, service-linked role, the
+   AmazonECSManaged tag, immutable ECR tags, the services' grace period, NAT gateway tags). Every
+   module there is imported, and patches moto.
 2. EC2: moto copies a launch template's own tags into its launch data (AWS does not), so the
    first re-run sees a difference and makes version 2, and deleting a template with two
    versions is a 500 (DeleteLaunchTemplateVersions is not implemented). Here the template's
    own tags stay out of its data.
 """
+import importlib
+import pkgutil
 import sys
 
 from moto.ec2.models import launch_templates as launch_template_models
-from moto.ecs import models as ecs_models
 from moto.server import main
 
-_original_init = ecs_models.Service.__init__
+import models
 
-
-def _init_with_tasks_running(self, *args, **kwargs):
-    _original_init(self, *args, **kwargs)
-    self.running_count = self.desired_count
-    self.pending_count = 0
-    for deployment in self.deployments:
-        deployment["runningCount"] = self.desired_count
-        deployment["pendingCount"] = 0
-        deployment["rolloutState"] = "COMPLETED"
-
-
-ecs_models.Service.__init__ = _init_with_tasks_running
+for _module in pkgutil.iter_modules(models.__path__):
+    importlib.import_module("models." + _module.name)
 
 _original_create_template = launch_template_models.LaunchTemplateBackend.create_launch_template
 

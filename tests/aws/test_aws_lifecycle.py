@@ -8,22 +8,28 @@ import re
 import subprocess
 
 import pytest
+import yaml
 
 from conftest import BIN, ROOT
 from leftovers import leftovers
+from models.ecs_deployments import UNHEALTHY_IMAGE_MARKER
 
 CLUSTER = "demo"
 IMAGES = {"ecs_images": {
     "backend": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/backend:0123456789abcdef",
     "frontend": "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/frontend:fedcba9876543210",
 }}
-# Tasks that report a change on a second run only because of moto (see docs/aws-emulator.md).
-MOTO_CHANGES_ON_RERUN = {
-    # moto files NAT gateway tags under another resource type, so the module re-tags every run.
-    "loadbearing.ecs.network : Create the NAT gateways",
-    # moto does not store healthCheckGracePeriodSeconds, which community.aws.ecs_service compares.
-    "loadbearing.ecs.services : Create or update each service",
-}
+
+
+def service_list():
+    with open(os.path.join(ROOT, "inventory", "aws", "group_vars", "all", "services.yml")) as handle:
+        return yaml.safe_load(handle)["ecs_services"]
+
+
+def extra_vars(tmp_path, **values):
+    path = tmp_path / "vars.json"
+    path.write_text(json.dumps(dict(IMAGES, **values)))
+    return "@%s" % path
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +76,25 @@ def test_init_creates_the_scaffolding(emulator_clean):
     assert found["capacity_providers"] == ["demo-hosts"]
     assert found["ecs_clusters"] == ["demo"]
     template = emulator_clean.client("ec2").describe_launch_template_versions(LaunchTemplateName="demo-hosts")
-    assert template["LaunchTemplateVersions"][0]["LaunchTemplateData"]["MetadataOptions"]["HttpTokens"] == "required"
+    metadata = template["LaunchTemplateVersions"][0]["LaunchTemplateData"]["MetadataOptions"]
+    assert metadata["HttpTokens"] == "required"
+    # One hop: containers in bridge mode cannot reach the host role's credentials.
+    assert metadata["HttpPutResponseHopLimit"] == 1
+    iam = emulator_clean.client("iam")
+    for principal in ("ecs.amazonaws.com", "ecs.application-autoscaling.amazonaws.com"):
+        assert iam.list_roles(PathPrefix="/aws-service-role/%s/" % principal)["Roles"], principal
+    ec2 = emulator_clean.client("ec2")
+    tagged = ec2.describe_addresses(Filters=[{"Name": "tag:loadbearing:cluster", "Values": [CLUSTER]}])["Addresses"]
+    assert len(tagged) == len(found["nat_gateways"])
+    ecr = emulator_clean.client("ecr")
+    for repository in ecr.describe_repositories(repositoryNames=["demo/backend", "demo/frontend"])["repositories"]:
+        tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"]
+        assert {"Key": "loadbearing:cluster", "Value": CLUSTER} in tags
+    provider = emulator_clean.client("ecs").describe_capacity_providers(capacityProviders=["demo-hosts"])["capacityProviders"][0]
+    settings = provider["autoScalingGroupProvider"]
+    assert (settings["managedTerminationProtection"], settings["managedDraining"]) == ("DISABLED", "ENABLED")
+    group = emulator_clean.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=["demo-hosts"])
+    assert "AmazonECSManaged" in [t["Key"] for t in group["AutoScalingGroups"][0]["Tags"]]
 
 
 def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
@@ -96,6 +120,17 @@ def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
     internal = emulator_clean.client("elbv2").describe_load_balancers(Names=["demo-internal"])["LoadBalancers"][0]
     assert backend_url == "http://%s:8081/" % internal["DNSName"]
     assert internal["Scheme"] == "internal"
+    target = emulator_clean.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (10, 20)
+    assert frontend["deployments"][0]["rolloutState"] == "COMPLETED"
+
+
+def test_hosts_join_the_cluster_as_managed_scaling_starts_them(emulator_clean):
+    # ECS managed scaling raises the group's desired capacity once tasks wait for room: do as it does.
+    emulator_clean.client("autoscaling").set_desired_capacity(AutoScalingGroupName="demo-hosts", DesiredCapacity=2)
+    members = emulator_clean.client("ecs").list_container_instances(cluster=CLUSTER)["containerInstanceArns"]
+    assert len(members) == 2
 
 
 def test_artifacts_finds_its_build_host_through_the_inventory(emulator_clean):
@@ -120,13 +155,14 @@ def test_artifacts_finds_its_build_host_through_the_inventory(emulator_clean):
     assert instance["IamInstanceProfile"]["Arn"].endswith("/loadbearing/demo/demo-builder")
 
 
-def test_second_run_changes_only_what_moto_forces(emulator_clean, tmp_path):
+def test_second_init_and_build_change_nothing(emulator_clean, tmp_path):
+    # With two hosts registered, the AmazonECSManaged tag on the group and deployments completed.
     refs = tmp_path / "images.json"
     refs.write_text(json.dumps(IMAGES))
     for stage in ("init.yml", "build.yml"):
         run = emulator_clean.playbook(stage, "-e", "@%s" % refs)
         assert run.rc == 0, run.failure()
-        assert set(run.changed_tasks()) <= MOTO_CHANGES_ON_RERUN, run.changed_tasks()
+        assert run.changed == 0, run.changed_tasks()
 
 
 def test_rebuild_keeps_the_count_autoscaling_chose(emulator_clean, tmp_path):
@@ -139,7 +175,36 @@ def test_rebuild_keeps_the_count_autoscaling_chose(emulator_clean, tmp_path):
     assert ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["desiredCount"] == 14
 
 
+def test_build_applies_new_bounds_and_removes_services_that_left_the_list(emulator_clean, tmp_path):
+    ecs = emulator_clean.client("ecs")
+    family = ecs.describe_services(cluster=CLUSTER, services=["backend"])["services"][0]["taskDefinition"]
+    ecs.create_service(cluster=CLUSTER, serviceName="retired", taskDefinition=family, desiredCount=1)
+    services = service_list()
+    frontend = [s for s in services if s["name"] == "frontend"][0]
+    frontend.update(min_count=12, max_count=24)
+    run = emulator_clean.playbook("build.yml", "-e", extra_vars(tmp_path, ecs_services=services))
+    assert run.rc == 0, run.failure()
+    target = emulator_clean.client("application-autoscaling").describe_scalable_targets(
+        ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
+    assert (target["MinCapacity"], target["MaxCapacity"]) == (12, 24)
+    assert ecs.describe_services(cluster=CLUSTER, services=["retired"])["services"][0]["status"] != "ACTIVE"
+
+
+def test_build_fails_with_the_stopped_tasks_reasons_after_a_rollback(emulator_clean, tmp_path):
+    ecs = emulator_clean.client("ecs")
+    before = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["taskDefinition"]
+    broken = dict(IMAGES["images_refs"], frontend=IMAGES["images_refs"]["frontend"].rsplit(":", 1)[0] + ":" + UNHEALTHY_IMAGE_MARKER)
+    run = emulator_clean.playbook("build.yml", "-e", extra_vars(tmp_path, images_refs=broken, services_stable_timeout_s=60))
+    assert run.rc != 0
+    assert "Task failed ELB health checks" in run.failure()
+    assert "frontend" in run.failure()
+    assert ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["taskDefinition"] == before
+
+
 def test_terminate_removes_everything_then_changes_nothing(emulator_clean):
+    # A repository of a service that has left the list: found by its tag all the same.
+    ecr = emulator_clean.client("ecr")
+    ecr.create_repository(repositoryName="demo/retired", tags=[{"Key": "loadbearing:cluster", "Value": CLUSTER}])
     run = emulator_clean.playbook("terminate.yml")
     assert run.rc == 0, run.failure()
     assert leftovers(emulator_clean, CLUSTER) == {}

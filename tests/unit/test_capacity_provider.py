@@ -1,7 +1,7 @@
 """What ecs_capacity_provider sends to ECS, from its options and what ECS describes."""
 import pytest
 
-from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import desired_provider, provider_update
+from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import desired_provider, lifecycle, provider_update
 
 ASG = "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:abc:autoScalingGroupName/demo-hosts"
 
@@ -48,3 +48,14 @@ def test_update_carries_only_what_differs(change, expected):
 def test_another_auto_scaling_group_is_refused():
     with pytest.raises(ValueError, match="cannot be moved"):
         provider_update(described(), desired_provider(params(auto_scaling_group_arn=ASG + "-other")))
+
+
+@pytest.mark.parametrize("provider, state", [
+    (None, "absent"),
+    ({"status": "INACTIVE", "updateStatus": "DELETE_COMPLETE"}, "absent"),
+    ({"status": "ACTIVE", "updateStatus": "DELETE_IN_PROGRESS"}, "deleting"),
+    ({"status": "ACTIVE", "updateStatus": "UPDATE_COMPLETE"}, "active"),
+    ({"status": "ACTIVE"}, "active"),
+])
+def test_a_provider_being_deleted_is_neither_usable_nor_free(provider, state):
+    assert lifecycle(provider) == state

@@ -1,0 +1,75 @@
+"""ECS needs its service-linked role before it can manage an Auto Scaling group.
+
+Real AWS: CreateCapacityProvider acts through the role AWSServiceRoleForECS
+(path /aws-service-role/ecs.amazonaws.com/); in an account that never had it the call fails
+("Unable to assume the service linked role. Please verify that the ECS service linked role
+exists."). CreateCluster creates the role when it is missing, as do the console and
+CreateService; iam:CreateServiceLinkedRole creates it directly.
+- https://docs.aws.amazon.com/AmazonECS/latest/developerguide/using-service-linked-roles.html
+- https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html
+
+moto never asks for the role, and names service-linked roles after the principal's lower-case
+prefix; here the two roles ECS scaling uses get their real names (AWSServiceRoleForECS,
+AWSServiceRoleForApplicationAutoScaling_ECSService).
+- https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html
+"""
+import functools
+
+from moto.ecs.models import EC2ContainerServiceBackend
+from moto.iam.models import IAMBackend, iam_backends
+from moto.utilities.utils import get_partition
+
+from models.errors import InvalidParameterException
+
+ECS_PRINCIPAL = "ecs.amazonaws.com"
+ROLE_PATH = "/aws-service-role/%s/" % ECS_PRINCIPAL
+REAL_NAMES = {
+    ECS_PRINCIPAL: "AWSServiceRoleForECS",
+    "ecs.application-autoscaling.amazonaws.com": "AWSServiceRoleForApplicationAutoScaling_ECSService",
+}
+
+
+def _iam(backend):
+    return iam_backends[backend.account_id][get_partition(backend.region_name)]
+
+
+def ecs_role_exists(backend):
+    return any(role.path == ROLE_PATH for role in _iam(backend).roles.values())
+
+
+_create_cluster = EC2ContainerServiceBackend.create_cluster
+
+
+@functools.wraps(_create_cluster)
+def _create_cluster_with_the_role(self, *args, **kwargs):
+    cluster = _create_cluster(self, *args, **kwargs)
+    if not ecs_role_exists(self):
+        _iam(self).create_service_linked_role(ECS_PRINCIPAL, "Role to enable Amazon ECS to manage your cluster.", "")
+    return cluster
+
+
+_create_capacity_provider = EC2ContainerServiceBackend.create_capacity_provider
+
+
+@functools.wraps(_create_capacity_provider)
+def _create_capacity_provider_through_the_role(self, *args, **kwargs):
+    if not ecs_role_exists(self):
+        raise InvalidParameterException("Unable to assume the service linked role. "
+                                        "Please verify that the ECS service linked role exists.")
+    return _create_capacity_provider(self, *args, **kwargs)
+
+
+_create_service_linked_role = IAMBackend.create_service_linked_role
+
+
+@functools.wraps(_create_service_linked_role)
+def _create_service_linked_role_named_as_aws_does(self, service_name, description, suffix):
+    role = _create_service_linked_role(self, service_name, description, suffix)
+    if service_name in REAL_NAMES and not suffix:
+        role.name = REAL_NAMES[service_name]
+    return role
+
+
+IAMBackend.create_service_linked_role = _create_service_linked_role_named_as_aws_does
+EC2ContainerServiceBackend.create_cluster = _create_cluster_with_the_role
+EC2ContainerServiceBackend.create_capacity_provider = _create_capacity_provider_through_the_role
