@@ -117,14 +117,11 @@ def _check_health_check(check, where, platform, errors):
 
 
 def _check_counts(service, where, errors):
-    desired = service.get("desired_count")
+    # desired_count is the count to start with: autoscaling keeps it within min_count..max_count,
+    # so a new bound outside it is a change of the bounds, not an error.
     low, high = service.get("min_count"), service.get("max_count")
     if low is not None and high is not None and low > high:
         errors.append("%s.min_count: %d is above max_count (%d)" % (where, low, high))
-    if desired is not None and low is not None and desired < low:
-        errors.append("%s.desired_count: %d is below min_count (%d)" % (where, desired, low))
-    if desired is not None and high is not None and desired > high:
-        errors.append("%s.desired_count: %d is above max_count (%d)" % (where, desired, high))
 
 
 def _check_environment(service, where, errors):

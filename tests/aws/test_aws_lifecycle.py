@@ -193,8 +193,8 @@ def test_build_applies_new_bounds_and_removes_services_that_left_the_list(emulat
 def test_build_fails_with_the_stopped_tasks_reasons_after_a_rollback(emulator_clean, tmp_path):
     ecs = emulator_clean.client("ecs")
     before = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["taskDefinition"]
-    broken = dict(IMAGES["images_refs"], frontend=IMAGES["images_refs"]["frontend"].rsplit(":", 1)[0] + ":" + UNHEALTHY_IMAGE_MARKER)
-    run = emulator_clean.playbook("build.yml", "-e", extra_vars(tmp_path, images_refs=broken, services_stable_timeout_s=60))
+    broken = dict(IMAGES["ecs_images"], frontend=IMAGES["ecs_images"]["frontend"].rsplit(":", 1)[0] + ":" + UNHEALTHY_IMAGE_MARKER)
+    run = emulator_clean.playbook("build.yml", "-e", extra_vars(tmp_path, ecs_images=broken, services_stable_timeout_s=60))
     assert run.rc != 0
     assert "Task failed ELB health checks" in run.failure()
     assert "frontend" in run.failure()

@@ -69,7 +69,6 @@ def test_defaults_are_filled_in():
     (changed(0, public="yes"), "demo", "local", "public: must be true or false, not 'yes'"),
     (changed(0, port=True), "demo", "local", "port: must be a whole number, not True"),
     (changed(1, min_count=12, max_count=11), "demo", "local", "min_count: 12 is above max_count (11)"),
-    (changed(1, desired_count=25), "demo", "local", "desired_count: 25 is above max_count (20)"),
     (changed(1, command=None), "demo", "local", "ecs_services[1] (frontend).command: required"),
     (changed(1, replicas=3), "demo", "local", "ecs_services[1] (frontend).replicas: unknown field"),
     (changed(0, **{"health_check.path": "health"}), "demo", "local", "health_check.path: must start with /"),
