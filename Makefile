@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # What the local platform and the tests run (Debian 12).
-DEBIAN_PACKAGES := podman runc packer haproxy docker-registry apache2-utils mmdebstrap \
+DEBIAN_PACKAGES := podman runc packer haproxy apache2-utils mmdebstrap \
 	busybox-static iproute2 procps ca-certificates git
 # Keep Ansible's own files inside the checkout, not in ~/.ansible.
 export ANSIBLE_HOME := $(CURDIR)/.ansible
