@@ -13,7 +13,7 @@ version_added: 0.2.0
 description:
   - Turns the registry's answers (its API root, then the manifest of each planned image) and the
     output of C(podman ps --all --format json) into what the discovery role publishes as
-    C(ecs_discovered) on the local platform.
+    C(discovery_found) on the local platform.
   - The copies of the services are found by the label C(loadbearing.ecs.cluster), HAProxy by
     C(loadbearing.ecs.loadbalancer).
 positional: containers, services, cluster, port_base, registry, lb_address, supplied

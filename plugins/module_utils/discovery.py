@@ -63,3 +63,76 @@ def local_state(registry_answers, containers, services, cluster, port_base, regi
         },
         "services": {"ready": wanted <= running},
     }
+
+
+def _tagged(resource, cluster):
+    return (resource.get("tags") or {}).get("loadbearing:cluster") == cluster
+
+
+def _by_suffix(names_and_values, suffixes):
+    """{suffix: value} for the names that end with one of the suffixes (names carry a prefix)."""
+    found = {}
+    for name, value in names_and_values:
+        for suffix in suffixes:
+            if name.endswith("-" + suffix):
+                found[suffix] = value
+    return found
+
+
+IAM_PURPOSES = ("task-execution", "ecs-host", "builder", "loadgen")
+
+
+def aws_state(answers, services, cluster, supplied=None):
+    """The network, IAM, registry, images, load balancers and services, as discovery publishes them.
+
+    answers: the registered results of the discovery tasks, by name: vpcs, subnets, groups,
+    roles, profiles, ecr, albs, target_groups, services (each what its info module returned;
+    subnets and groups may be missing when there is no VPC).
+    """
+    supplied = dict(supplied or {})
+    vpcs = answers["vpcs"].get("vpcs") or []
+    subnets = sorted((answers.get("subnets") or {}).get("subnets") or [], key=lambda s: s.get("availability_zone", ""))
+    groups = (answers.get("groups") or {}).get("security_groups") or []
+
+    def tier(name):
+        return [s["id"] for s in subnets if (s.get("tags") or {}).get("loadbearing:tier") == name]
+
+    ecr = answers["ecr"]
+    images = dict((i["repository"].split("/", 1)[1], i["uri"]) for i in ecr["images"] if i["image_exists"])
+    images.update(supplied)
+
+    balancers = [lb for lb in answers["albs"].get("load_balancers") or [] if _tagged(lb, cluster)]
+    dns = dict(("public" if lb.get("scheme") == "internet-facing" else "internal", lb.get("dns_name", "")) for lb in balancers)
+    endpoints = dict((s["name"], "http://%s:%d/" % (dns.get("public" if s.get("public") else "internal", ""),
+                                                     int(s["listener_port"]))) for s in services)
+    target_groups = dict((g["target_group_name"][len(cluster) + 1:], g["target_group_arn"])
+                         for g in answers["target_groups"].get("target_groups") or [] if _tagged(g, cluster))
+    kinds = set("public" if s.get("public") else "internal" for s in services)
+    public = [s["name"] for s in services if s.get("public")]
+    active = [s for s in (answers["services"].get("services") or []) if s.get("status") == "ACTIVE"]
+    return {
+        "platform": "aws",
+        "account": ecr["registry"].split(".", 1)[0],
+        "network": {
+            "vpc_id": vpcs[0]["id"] if vpcs else "",
+            "public_subnet_ids": tier("public"),
+            "private_subnet_ids": tier("private"),
+            "security_groups": dict((g["group_name"][len(cluster) + 1:] if g["group_name"].startswith(cluster + "-")
+                                     else g["group_name"], g["group_id"]) for g in groups),
+        },
+        "iam": {
+            "roles": _by_suffix(((r["role_name"], r["arn"]) for r in answers["roles"].get("iam_roles") or []), IAM_PURPOSES),
+            "profiles": _by_suffix(((p["instance_profile_name"], p["instance_profile_name"])
+                                    for p in answers["profiles"].get("iam_instance_profiles") or []), IAM_PURPOSES),
+        },
+        "registry": {"url": ecr["registry"], "ready": all(i["repository_exists"] for i in ecr["images"])},
+        "images": images,
+        "images_missing": [s["name"] for s in services if s["name"] not in images],
+        "loadbalancer": {
+            "ready": kinds <= set(dns) and all(s["name"] in target_groups for s in services),
+            "endpoints": endpoints,
+            "public_url": endpoints[public[0]] if public else "",
+            "target_groups": target_groups,
+        },
+        "services": {"ready": set(s["name"] for s in services) <= set(s.get("serviceName") for s in active)},
+    }

@@ -95,3 +95,68 @@ def test_cluster_ports_by_label():
     assert ports == [5650, 8580, 8581, 26000] + list(range(26100, 26110))
     assert cluster_ports(CONTAINERS, "flt", 5550, [8480, 8481]) == [25000, 25100]
     assert cluster_ports([], "lead", 5650, [8580]) == []
+
+
+# AWS: the shapes the info modules return (amazon.aws / community.aws RETURN), trimmed to what is read.
+def aws_answers(vpc=True, lbs=("internal", "internet-facing"), images=(True, True), active=("backend", "frontend")):
+    tag = {"loadbearing:cluster": "demo"}
+    registry = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+    return {
+        "vpcs": {"vpcs": [{"id": "vpc-1", "tags": tag}] if vpc else []},
+        "subnets": {"subnets": [
+            {"id": "subnet-b-priv", "availability_zone": "eu-west-1b", "tags": dict(tag, **{"loadbearing:tier": "private"})},
+            {"id": "subnet-a-pub", "availability_zone": "eu-west-1a", "tags": dict(tag, **{"loadbearing:tier": "public"})},
+            {"id": "subnet-a-priv", "availability_zone": "eu-west-1a", "tags": dict(tag, **{"loadbearing:tier": "private"})},
+        ]} if vpc else {"skipped": True},
+        "groups": {"security_groups": [{"group_name": "demo-hosts", "group_id": "sg-h"},
+                                       {"group_name": "demo-public-lb", "group_id": "sg-p"}]} if vpc else {"skipped": True},
+        "roles": {"iam_roles": [{"role_name": "demo-eu-west-1-task-execution", "arn": "arn:aws:iam::1:role/x/demo-eu-west-1-task-execution"},
+                                {"role_name": "demo-eu-west-1-builder", "arn": "arn:aws:iam::1:role/x/demo-eu-west-1-builder"}]},
+        "profiles": {"iam_instance_profiles": [{"instance_profile_name": "demo-eu-west-1-builder"}]},
+        "ecr": {"registry": registry, "images": [
+            {"repository": "demo/backend", "tag": "a" * 16, "repository_exists": True, "image_exists": images[0],
+             "uri": registry + "/demo/backend:" + "a" * 16},
+            {"repository": "demo/frontend", "tag": "b" * 16, "repository_exists": True, "image_exists": images[1],
+             "uri": registry + "/demo/frontend:" + "b" * 16}]},
+        "albs": {"load_balancers": [{"scheme": scheme, "dns_name": "%s.elb.example" % scheme, "tags": tag} for scheme in lbs]
+                 + [{"scheme": "internet-facing", "dns_name": "other.elb.example", "tags": {"loadbearing:cluster": "other"}}]},
+        "target_groups": {"target_groups": [{"target_group_name": "demo-" + name, "target_group_arn": "arn:tg/" + name, "tags": tag}
+                                            for name in ("backend", "frontend")]},
+        "services": {"services": [{"serviceName": name, "status": "ACTIVE"} for name in active]},
+    }
+
+
+def test_aws_everything_in_place():
+    from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
+    found = aws_state(aws_answers(), SERVICES, "demo")
+    assert found["account"] == "123456789012"
+    assert found["network"]["public_subnet_ids"] == ["subnet-a-pub"]
+    assert found["network"]["private_subnet_ids"] == ["subnet-a-priv", "subnet-b-priv"]
+    assert found["network"]["security_groups"] == {"hosts": "sg-h", "public-lb": "sg-p"}
+    assert found["iam"]["roles"]["task-execution"].endswith("demo-eu-west-1-task-execution")
+    assert found["iam"]["profiles"] == {"builder": "demo-eu-west-1-builder"}
+    assert found["registry"]["ready"] and found["images_missing"] == []
+    assert found["loadbalancer"]["ready"]
+    assert found["loadbalancer"]["endpoints"] == {"backend": "http://internal.elb.example:8581/",
+                                                  "frontend": "http://internet-facing.elb.example:8580/"}
+    assert found["loadbalancer"]["target_groups"]["frontend"] == "arn:tg/frontend"
+    assert found["services"]["ready"]
+
+
+def test_aws_nothing_yet():
+    from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
+    answers = aws_answers(vpc=False, lbs=(), images=(False, False), active=())
+    answers["target_groups"] = {"target_groups": []}
+    answers["ecr"]["images"] = [dict(i, repository_exists=False) for i in answers["ecr"]["images"]]
+    found = aws_state(answers, SERVICES, "demo")
+    assert found["network"]["vpc_id"] == "" and found["network"]["private_subnet_ids"] == []
+    assert not found["registry"]["ready"] and found["images_missing"] == ["backend", "frontend"]
+    assert not found["loadbalancer"]["ready"] and not found["services"]["ready"]
+
+
+def test_aws_a_missing_alb_or_service_is_not_ready():
+    from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
+    assert not aws_state(aws_answers(lbs=("internal",)), SERVICES, "demo")["loadbalancer"]["ready"]
+    assert not aws_state(aws_answers(active=("backend",)), SERVICES, "demo")["services"]["ready"]
+    partly = aws_state(aws_answers(images=(True, False)), SERVICES, "demo", {"frontend": "example/frontend:1"})
+    assert partly["images_missing"] == [] and partly["images"]["frontend"] == "example/frontend:1"
