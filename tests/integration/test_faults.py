@@ -41,7 +41,9 @@ def test_a_bad_fault_plan_stops_before_anything_is_created(cluster, services):
 
 def test_killing_a_frontend_copy_every_second_reaches_no_client(cluster, services):
     run = cluster.playbook("throughput.yml", services=services,
-                           extra={"benchmark_faults": PLAN, "benchmark_requests": 300, "benchmark_faults_seed": 1})
+                           extra={"benchmark_faults": PLAN, "benchmark_requests": 300, "benchmark_faults_seed": 1,
+                                  # Four copies serve 40 req/s at most: this test is about errors, not speed.
+                                  "benchmark_slo_min_requests_per_second": 0})
     assert run.rc == 0, run.output[-4000:]
     report_dir, report = newest_report(cluster)
     figures = report["apachebench"]
