@@ -65,7 +65,9 @@ def test_init_creates_the_scaffolding(emulator_clean):
     assert len(found["subnets"]) == 4
     assert len(found["nat_gateways"]) == 1
     assert sorted(found["ecr_repositories"]) == ["demo/backend", "demo/frontend"]
-    assert sorted(found["iam_roles"]) == ["demo-builder", "demo-ecs-host", "demo-task-execution"]
+    assert sorted(found["iam_roles"]) == ["demo-us-east-1-builder", "demo-us-east-1-ecs-host",
+                                          "demo-us-east-1-loadgen", "demo-us-east-1-task-execution"]
+    assert found["s3_buckets"] == ["demo-ssm-123456789012-us-east-1"]
     assert found["capacity_providers"] == ["demo-hosts"]
     assert found["ecs_clusters"] == ["demo"]
     template = emulator_clean.client("ec2").describe_launch_template_versions(LaunchTemplateName="demo-hosts")
@@ -116,7 +118,7 @@ def test_artifacts_finds_its_build_host_through_the_inventory(emulator_clean):
         {"Name": "tag:role", "Values": ["builder"]}, {"Name": "tag:loadbearing:cluster", "Values": [CLUSTER]}])
     instance = instances["Reservations"][0]["Instances"][0]
     assert instance["MetadataOptions"]["HttpTokens"] == "required"
-    assert instance["IamInstanceProfile"]["Arn"].endswith("/loadbearing/demo/demo-builder")
+    assert instance["IamInstanceProfile"]["Arn"].endswith("/loadbearing/demo/us-east-1/demo-us-east-1-builder")
 
 
 def test_second_run_changes_only_what_moto_forces(emulator_clean, tmp_path):
