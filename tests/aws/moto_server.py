@@ -15,6 +15,8 @@ from moto.ec2.models import launch_templates as launch_template_models
 from moto.ecs import models as ecs_models
 from moto.server import main
 
+import ssm.sessions  # noqa: F401  Session Manager's StartSession, see ssm/sessions.py
+
 _original_init = ecs_models.Service.__init__
 
 
