@@ -83,7 +83,7 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     assert "KeyName" not in instance
     assert instance["MetadataOptions"]["HttpPutResponseHopLimit"] == 1
     # Every task up to the login ran on the build host, through the connection and the bucket.
-    for task in ("Install Packer, podman and the AWS CLI", "Copy the build files to the build host",
+    for task in ("Install Packer, podman and boto3", "Copy the build files to the build host",
                  "Get a login for the registry from the instance role"):
         assert re.search(r"TASK \[loadbearing\.ecs\.images : %s\][^\n]*\n(ok|changed): \[%s\]" % (re.escape(task), host),
                          run.output), (task, run.failure())
@@ -94,13 +94,10 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     # ... and stopped at ECR's registry, which nothing serves offline.
     assert re.search(r"TASK \[loadbearing\.ecs\.images : Log podman in to the registry\][^\n]*\nfatal: \[%s\]" % host,
                      run.output), run.failure()
-    assert NOWHERE in run.output or "connection refused" in run.output
+    assert "dial tcp %s:443: connect: connection refused" % NOWHERE in run.output
     # The transfer bucket is left empty: the connection deletes what it moved.
     bucket = leftovers(aws, CLUSTER)["s3_buckets"][0]
     assert aws.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
-    # The build host is put away after the build.
-    state = aws.client("ec2").describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]
-    assert state["Name"] in ("stopping", "stopped")
     shutil.rmtree(str(standins / instance_id), ignore_errors=True)
 
 
