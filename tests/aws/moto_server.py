@@ -16,6 +16,7 @@ from moto.ecs import models as ecs_models
 from moto.server import main
 
 import ssm.sessions  # noqa: F401  Session Manager's StartSession, see ssm/sessions.py
+import task_stops  # noqa: F401  stopped ECS tasks carry stoppedAt, see task_stops.py
 
 _original_init = ecs_models.Service.__init__
 
