@@ -16,7 +16,7 @@ description:
   - ECS replaces a stopped task (a crash, a failed health check) with a new one, and keeps no
     count of it. This counts each service's tasks that stopped at or after O(since), from the
     stopped tasks ECS still lists.
-  - ECS lists stopped tasks for a limited time (about an hour): count over shorter spans.
+  - ECS lists stopped tasks for a limited time (about an hour), so count over shorter spans.
 options:
   cluster:
     description: Name of the ECS cluster.
