@@ -54,7 +54,7 @@ def standins(aws, tmp_path_factory):
 def test_init_stops_without_the_session_manager_plugin(aws):
     path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
                            if not os.path.exists(os.path.join(p, "session-manager-plugin")))
-    run = aws.playbook("init.yml", *CLUSTER_VARS, env={"PATH": path})
+    run = aws.playbook("init.yml", *CLUSTER_VARS, env={"PATH": path, "AWS_SESSION_MANAGER_PLUGIN": ""})
     assert run.rc != 0
     assert "session-manager-plugin is not installed on this machine" in run.output
     assert leftovers(aws, CLUSTER) == {}
