@@ -36,6 +36,13 @@ PUBLIC_ALB = "127.0.0.253"
 REQUESTS = 200
 
 
+def task_output(output, role, task):
+    """What ansible-playbook printed for one task of a role, up to the next task or recap."""
+    start = output.index("TASK [loadbearing.ecs.%s : %s]" % (role, task))
+    ends = [i for i in (output.find("\nTASK [", start + 1), output.find("\nPLAY RECAP", start + 1)) if i != -1]
+    return output[start:min(ends) if ends else len(output)]
+
+
 @pytest.fixture(scope="module")
 def aws(emulator):
     emulator.reset()
@@ -99,16 +106,15 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     # Every task up to the login ran on the build host, through the connection and the bucket.
     for task in ("Install Packer, podman and boto3", "Copy the build files to the build host",
                  "Get a login for the registry from the instance role"):
-        assert re.search(r"TASK \[loadbearing\.ecs\.images : %s\][^\n]*\n(ok|changed): \[%s\]" % (re.escape(task), host),
-                         run.output), (task, run.failure())
+        assert re.search(r"^(ok|changed): \[%s\]" % host, task_output(run.output, "images", task), re.M), task
     disk = standins / instance_id / "var-lib-loadbearing-ecs" / CLUSTER / "images"
     assert (disk / "packer" / "service.pkr.hcl").is_file()
     assert (disk / "packer" / "services" / "frontend" / "frontend.py").is_file()
     assert (disk / "files" / "base-image-hook.sh").is_file()
     # ... and stopped at ECR's registry, which nothing serves offline.
-    assert re.search(r"TASK \[loadbearing\.ecs\.images : Log podman in to the registry\][^\n]*\nfatal: \[%s\]" % host,
-                     run.output), run.failure()
-    assert "dial tcp %s:443: connect: connection refused" % NOWHERE in run.output
+    login = task_output(run.output, "images", "Log podman in to the registry")
+    assert "fatal: [%s]" % host in login
+    assert "dial tcp %s:443: connect: connection refused" % NOWHERE in login
     # The transfer bucket is left empty: the connection deletes what it moved.
     bucket = leftovers(aws, CLUSTER)["s3_buckets"][0]
     assert aws.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
@@ -169,8 +175,8 @@ def test_throughput_runs_ab_on_the_load_generator(aws, standins, tmp_path):
         server.shutdown()
         server.server_close()
     assert run.rc == 0, run.failure()
-    loadgen = re.search(r"TASK \[loadbearing\.ecs\.benchmark : Run ApacheBench[^\n]*\n(ok): \[(remote-loadgen-i-[0-9a-f]+)\]",
-                        run.output)
+    loadgen = re.search(r"^ok: \[(remote-loadgen-(i-[0-9a-f]+))\]$",
+                        task_output(run.output, "benchmark", "Run ApacheBench against http://%s:8080/" % alb), re.M)
     assert loadgen, run.failure()
     assert ServiceBehindTheALB.received == REQUESTS
     report = json.load(open(glob.glob(str(tmp_path / CLUSTER / "*" / "report.json"))[0]))
@@ -180,7 +186,7 @@ def test_throughput_runs_ab_on_the_load_generator(aws, standins, tmp_path):
     # The crash during the run is the frontend's one restart, counted from ECS's stopped tasks.
     assert report["context"] == {"frontend_restarts_during_run": 1, "backend_restarts_during_run": 0}
     # The load generator is put away after the run.
-    instance_id = loadgen.group(2).split("-", 2)[2]
+    instance_id = loadgen.group(2)
     state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]["Name"]
     assert state in ("stopping", "stopped")
     ec2.terminate_instances(InstanceIds=[host])
