@@ -17,10 +17,10 @@ def login_from_token(authorization):
     The token is base64 of "AWS:<password>"; the proxy endpoint is the registry's https URL.
     """
     try:
-        user, _, password = base64.b64decode(authorization["authorizationToken"]).decode("utf-8").partition(":")
+        user, colon, password = base64.b64decode(authorization["authorizationToken"]).decode("utf-8").partition(":")
     except (binascii.Error, UnicodeDecodeError) as e:
         raise ValueError("the token is not base64 text: %s" % e)
-    if user != "AWS" or not password:
+    if user != "AWS" or not colon or not password:
         raise ValueError("the token is not AWS:<password>")
     registry = authorization["proxyEndpoint"].split("://", 1)[-1].rstrip("/")
     expires = authorization.get("expiresAt")

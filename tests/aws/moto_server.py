@@ -9,14 +9,16 @@
    versions is a 500 (DeleteLaunchTemplateVersions is not implemented). Here the template's
    own tags stay out of its data.
 """
+import importlib
 import sys
 
 from moto.ec2.models import launch_templates as launch_template_models
 from moto.ecs import models as ecs_models
 from moto.server import main
 
-import ssm.sessions  # noqa: F401  Session Manager's StartSession, see ssm/sessions.py
-import task_stops  # noqa: F401  stopped ECS tasks carry stoppedAt, see task_stops.py
+# Models in modules of their own, loaded for what they patch.
+importlib.import_module("ssm.sessions")  # Session Manager's StartSession, see ssm/sessions.py
+importlib.import_module("task_stops")  # stopped ECS tasks carry stoppedAt, see task_stops.py
 
 _original_init = ecs_models.Service.__init__
 
