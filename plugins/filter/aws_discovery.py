@@ -14,7 +14,7 @@ description:
   - Turns the answers of the discovery role's AWS lookups into what it publishes as
     C(discovery_found): the network, IAM roles and profiles, the registry and the images found by
     content tag, the load balancers and target groups tagged with the cluster, and the services.
-positional: services, cluster, supplied
+positional: services, cluster, region, supplied
 options:
   _input:
     description:
@@ -31,6 +31,10 @@ options:
     description: The cluster name.
     type: str
     required: true
+  region:
+    description: The region.
+    type: str
+    required: true
   supplied:
     description: Images a user supplies, by service.
     type: dict
@@ -38,7 +42,7 @@ options:
 """
 
 EXAMPLES = r"""
-discovered: "{{ answers | loadbearing.ecs.aws_discovery(ecs_services, ecs_cluster_name, ecs_images) }}"
+discovered: "{{ answers | loadbearing.ecs.aws_discovery(ecs_services, ecs_cluster_name, ecs_aws_region, ecs_images) }}"
 """
 
 RETURN = r"""
@@ -52,9 +56,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
 
 
-def _aws_discovery(answers, services, cluster, supplied=None):
+def _aws_discovery(answers, services, cluster, region, supplied=None):
     try:
-        return aws_state(answers, services, cluster, supplied)
+        return aws_state(answers, services, cluster, region, supplied)
     except (KeyError, ValueError, TypeError, IndexError, AttributeError) as exc:
         raise AnsibleFilterError("cannot read what exists: %s" % exc)
 

@@ -82,12 +82,14 @@ def _by_suffix(names_and_values, suffixes):
 IAM_PURPOSES = ("task-execution", "ecs-host", "builder", "loadgen")
 
 
-def aws_state(answers, services, cluster, supplied=None):
+def aws_state(answers, services, cluster, region, supplied=None):
     """The network, IAM, registry, images, load balancers and services, as discovery publishes them.
 
     answers: the registered results of the discovery tasks, by name: vpcs, subnets, groups,
     roles, profiles, ecr, albs, target_groups, services (each what its info module returned;
     subnets and groups may be missing when there is no VPC).
+    The transfer bucket of the remote hosts is named by the account and the region (bucket names
+    are global), as the iam role makes it.
     """
     supplied = dict(supplied or {})
     vpcs = answers["vpcs"].get("vpcs") or []
@@ -110,9 +112,10 @@ def aws_state(answers, services, cluster, supplied=None):
     kinds = set("public" if s.get("public") else "internal" for s in services)
     public = [s["name"] for s in services if s.get("public")]
     active = [s for s in (answers["services"].get("services") or []) if s.get("status") == "ACTIVE"]
+    account = ecr["registry"].split(".", 1)[0]
     return {
         "platform": "aws",
-        "account": ecr["registry"].split(".", 1)[0],
+        "account": account,
         "network": {
             "vpc_id": vpcs[0]["id"] if vpcs else "",
             "public_subnet_ids": tier("public"),
@@ -124,6 +127,7 @@ def aws_state(answers, services, cluster, supplied=None):
             "roles": _by_suffix(((r["role_name"], r["arn"]) for r in answers["roles"].get("iam_roles") or []), IAM_PURPOSES),
             "profiles": _by_suffix(((p["instance_profile_name"], p["instance_profile_name"])
                                     for p in answers["profiles"].get("iam_instance_profiles") or []), IAM_PURPOSES),
+            "transfer_bucket": "%s-ssm-%s-%s" % (cluster, account, region),
         },
         "registry": {"url": ecr["registry"], "ready": all(i["repository_exists"] for i in ecr["images"])},
         "images": images,

@@ -72,6 +72,9 @@ class Emulator(object):
             ANSIBLE_NOCOLOR="1",
             # Instances in the emulator never answer SSH: give up on them quickly.
             ANSIBLE_TIMEOUT="3",
+            # The Session Manager plugin that opens sessions on local stand-ins (tests/aws/ssm).
+            PATH=os.path.join(ROOT, "tests", "aws", "ssm", "bin") + os.pathsep + os.environ["PATH"],
+            AWS_SESSION_MANAGER_PLUGIN=os.path.join(ROOT, "tests", "aws", "ssm", "bin", "session-manager-plugin"),
         )
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
             self.env.pop(name, None)

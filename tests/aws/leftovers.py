@@ -70,4 +70,14 @@ def leftovers(emulator, cluster):
     path = "/loadbearing/%s/" % cluster
     found["iam_roles"] = [r["RoleName"] for r in iam.list_roles(PathPrefix=path)["Roles"]]
     found["instance_profiles"] = [p["InstanceProfileName"] for p in iam.list_instance_profiles(PathPrefix=path)["InstanceProfiles"]]
+
+    s3 = emulator.client("s3")
+    found["s3_buckets"] = []
+    for bucket in s3.list_buckets()["Buckets"]:
+        try:
+            tags = s3.get_bucket_tagging(Bucket=bucket["Name"])["TagSet"]
+        except s3.exceptions.ClientError:
+            tags = []
+        if _tagged(tags, cluster):
+            found["s3_buckets"].append(bucket["Name"])
     return {kind: items for kind, items in found.items() if items}

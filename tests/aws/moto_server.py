@@ -18,6 +18,10 @@ from moto.server import main
 
 import models
 
+# Models in modules of their own, loaded for what they patch.
+importlib.import_module("ssm.sessions")  # Session Manager's StartSession, see ssm/sessions.py
+importlib.import_module("task_stops")  # stopped ECS tasks carry stoppedAt, see task_stops.py
+
 for _module in pkgutil.iter_modules(models.__path__):
     importlib.import_module("models." + _module.name)
 

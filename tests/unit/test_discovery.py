@@ -128,13 +128,14 @@ def aws_answers(vpc=True, lbs=("internal", "internet-facing"), images=(True, Tru
 
 def test_aws_everything_in_place():
     from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
-    found = aws_state(aws_answers(), SERVICES, "demo")
+    found = aws_state(aws_answers(), SERVICES, "demo", "eu-west-1")
     assert found["account"] == "123456789012"
     assert found["network"]["public_subnet_ids"] == ["subnet-a-pub"]
     assert found["network"]["private_subnet_ids"] == ["subnet-a-priv", "subnet-b-priv"]
     assert found["network"]["security_groups"] == {"hosts": "sg-h", "public-lb": "sg-p"}
     assert found["iam"]["roles"]["task-execution"].endswith("demo-eu-west-1-task-execution")
     assert found["iam"]["profiles"] == {"builder": "demo-eu-west-1-builder"}
+    assert found["iam"]["transfer_bucket"] == "demo-ssm-123456789012-eu-west-1"
     assert found["registry"]["ready"] and found["images_missing"] == []
     assert found["loadbalancer"]["ready"]
     assert found["loadbalancer"]["endpoints"] == {"backend": "http://internal.elb.example:8581/",
@@ -148,7 +149,7 @@ def test_aws_nothing_yet():
     answers = aws_answers(vpc=False, lbs=(), images=(False, False), active=())
     answers["target_groups"] = {"target_groups": []}
     answers["ecr"]["images"] = [dict(i, repository_exists=False) for i in answers["ecr"]["images"]]
-    found = aws_state(answers, SERVICES, "demo")
+    found = aws_state(answers, SERVICES, "demo", "eu-west-1")
     assert found["network"]["vpc_id"] == "" and found["network"]["private_subnet_ids"] == []
     assert not found["registry"]["ready"] and found["images_missing"] == ["backend", "frontend"]
     assert not found["loadbalancer"]["ready"] and not found["services"]["ready"]
@@ -156,7 +157,7 @@ def test_aws_nothing_yet():
 
 def test_aws_a_missing_alb_or_service_is_not_ready():
     from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
-    assert not aws_state(aws_answers(lbs=("internal",)), SERVICES, "demo")["loadbalancer"]["ready"]
-    assert not aws_state(aws_answers(active=("backend",)), SERVICES, "demo")["services"]["ready"]
-    partly = aws_state(aws_answers(images=(True, False)), SERVICES, "demo", {"frontend": "example/frontend:1"})
+    assert not aws_state(aws_answers(lbs=("internal",)), SERVICES, "demo", "eu-west-1")["loadbalancer"]["ready"]
+    assert not aws_state(aws_answers(active=("backend",)), SERVICES, "demo", "eu-west-1")["services"]["ready"]
+    partly = aws_state(aws_answers(images=(True, False)), SERVICES, "demo", "eu-west-1", {"frontend": "example/frontend:1"})
     assert partly["images_missing"] == [] and partly["images"]["frontend"] == "example/frontend:1"

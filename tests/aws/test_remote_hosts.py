@@ -1,0 +1,200 @@
+"""The remote hosts of the AWS platform, reached as on a real account: through Session Manager.
+
+The host-side plays (artifacts on the build host, throughput on the load generator) run for real
+through the amazon.aws.aws_ssm connection, the aws_ec2 inventory and the transfer bucket, against
+moto's server with a StartSession model and a session-manager-plugin that opens the shell on a
+local stand-in for the instance (tests/aws/ssm).
+- ECR's registry cannot be reached offline: the build host's stand-in resolves its name to a
+  loopback address where nothing listens, so the play runs up to the login and stops there.
+- The public ALB does not exist offline: the load generator's stand-in resolves its name to a
+  loopback address where the workload's backend handler answers, and counts what arrives.
+The tests in this module share one emulator and run in file order.
+"""
+import glob
+import json
+import os
+import re
+import shutil
+import sys
+import threading
+from http.server import ThreadingHTTPServer
+
+import pytest
+
+from conftest import ROOT
+from leftovers import leftovers
+
+sys.path.insert(0, os.path.join(ROOT, "packer", "services", "backend"))
+from backend import BackendHandler  # noqa: E402  the workload's own handler
+
+CLUSTER = "remote"
+CLUSTER_VARS = ("-e", "ecs_cluster_name=%s" % CLUSTER)
+# Where the stand-in resolves ECR's registry: a loopback address nothing listens on.
+NOWHERE = "127.0.0.254"
+# Where the load generator resolves the public ALB: the stand-in below listens there.
+PUBLIC_ALB = "127.0.0.253"
+REQUESTS = 200
+
+
+def task_output(output, role, task):
+    """What ansible-playbook printed for one task of a role, up to the next task or recap."""
+    start = output.index("TASK [loadbearing.ecs.%s : %s]" % (role, task))
+    ends = [i for i in (output.find("\nTASK [", start + 1), output.find("\nPLAY RECAP", start + 1)) if i != -1]
+    return output[start:min(ends) if ends else len(output)]
+
+
+@pytest.fixture(scope="module")
+def aws(emulator):
+    emulator.reset()
+    return emulator
+
+
+@pytest.fixture(scope="module")
+def standins(aws, tmp_path_factory):
+    """The stand-ins' directory, with the names the instances resolve in their VPC."""
+    root = tmp_path_factory.mktemp("standins")
+    account = aws.client("sts").get_caller_identity()["Account"]
+    (root / "hosts").write_text("%s %s.dkr.ecr.us-east-1.amazonaws.com\n" % (NOWHERE, account))
+    return root
+
+
+def test_init_stops_without_the_session_manager_plugin(aws):
+    path = os.pathsep.join(p for p in os.environ["PATH"].split(os.pathsep)
+                           if not os.path.exists(os.path.join(p, "session-manager-plugin")))
+    run = aws.playbook("init.yml", *CLUSTER_VARS, env={"PATH": path, "AWS_SESSION_MANAGER_PLUGIN": ""})
+    assert run.rc != 0
+    assert "session-manager-plugin is not installed on this machine" in run.output
+    assert leftovers(aws, CLUSTER) == {}
+
+
+def test_init_makes_the_transfer_bucket_and_the_instance_roles(aws):
+    run = aws.playbook("init.yml", *CLUSTER_VARS)
+    assert run.rc == 0, run.failure()
+    bucket = "remote-ssm-%s-us-east-1" % aws.client("sts").get_caller_identity()["Account"]
+    assert leftovers(aws, CLUSTER)["s3_buckets"] == [bucket]
+    iam = aws.client("iam")
+    for role in ("ecs-host", "builder", "loadgen"):
+        name = "remote-us-east-1-%s" % role
+        attached = iam.list_attached_role_policies(RoleName=name)["AttachedPolicies"]
+        assert "AmazonSSMManagedInstanceCore" in [p["PolicyName"] for p in attached], name
+
+
+def test_no_session_to_an_instance_without_the_ssm_policy(aws):
+    ec2 = aws.client("ec2")
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    try:
+        with pytest.raises(aws.client("ssm").exceptions.ClientError, match="TargetNotConnected"):
+            aws.client("ssm").start_session(Target=instance)
+    finally:
+        ec2.terminate_instances(InstanceIds=[instance])
+
+
+def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins):
+    # moto serves no Debian AMI parameter and refuses names under /aws/: publish one of its AMIs.
+    image = aws.client("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    aws.client("ssm").put_parameter(Name="/emulator/debian-12-amd64", Value=image, Type="String", Overwrite=True)
+    run = aws.playbook("artifacts.yml", *CLUSTER_VARS, "-e", "images_builder_ami_parameter=/emulator/debian-12-amd64",
+                       env={"LOADBEARING_SSM_STANDINS": str(standins)})
+    builder = re.search(r"ok: \[(remote-builder-(i-[0-9a-f]+))\]", run.output)
+    assert builder, run.failure()
+    host, instance_id = builder.groups()
+    instance = aws.client("ec2").describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
+    assert instance.get("PublicIpAddress") is None
+    assert "KeyName" not in instance
+    assert instance["MetadataOptions"]["HttpPutResponseHopLimit"] == 1
+    # Every task up to the login ran on the build host, through the connection and the bucket.
+    for task in ("Install Packer, podman and boto3", "Copy the build files to the build host",
+                 "Get a login for the registry from the instance role"):
+        assert re.search(r"^(ok|changed): \[%s\]" % host, task_output(run.output, "images", task), re.M), task
+    disk = standins / instance_id / "var-lib-loadbearing-ecs" / CLUSTER / "images"
+    assert (disk / "packer" / "service.pkr.hcl").is_file()
+    assert (disk / "packer" / "services" / "frontend" / "frontend.py").is_file()
+    assert (disk / "files" / "base-image-hook.sh").is_file()
+    # ... and stopped at ECR's registry, which nothing serves offline.
+    login = task_output(run.output, "images", "Log podman in to the registry")
+    assert "fatal: [%s]" % host in login
+    assert "dial tcp %s:443: connect: connection refused" % NOWHERE in login
+    # The transfer bucket is left empty: the connection deletes what it moved.
+    bucket = leftovers(aws, CLUSTER)["s3_buckets"][0]
+    assert aws.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
+    shutil.rmtree(str(standins / instance_id), ignore_errors=True)
+
+
+def test_build_deploys_the_services(aws, tmp_path):
+    account = aws.client("sts").get_caller_identity()["Account"]
+    refs = tmp_path / "images.json"
+    refs.write_text(json.dumps({"images_refs": {
+        service: "%s.dkr.ecr.us-east-1.amazonaws.com/%s/%s:0123456789abcdef" % (account, CLUSTER, service)
+        for service in ("backend", "frontend")}}))
+    run = aws.playbook("build.yml", *CLUSTER_VARS, "-e", "@%s" % refs)
+    assert run.rc == 0, run.failure()
+
+
+class ServiceBehindTheALB(BackendHandler):
+    """The workload's backend answering for the public ALB; the Nth request stops one ECS task
+    of the frontend, as a crash during the run does."""
+    error_rate = 0
+    received = 0
+    crash_at = REQUESTS // 2
+    crash = None
+    lock = threading.Lock()
+
+    def do_GET(self):  # noqa: N802 (http.server naming)
+        with self.lock:
+            type(self).received += 1
+            crash_now = self.received == self.crash_at
+        if crash_now:
+            self.crash()
+        super().do_GET()
+
+
+def test_throughput_runs_ab_on_the_load_generator(aws, standins, tmp_path):
+    ecs, ec2 = aws.client("ecs"), aws.client("ec2")
+    # A frontend task that runs on a registered container instance, for the crash to stop.
+    image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    host = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    document = json.dumps({"instanceId": host, "region": "us-east-1", "availabilityZone": "us-east-1a"})
+    instance = ecs.register_container_instance(cluster=CLUSTER, instanceIdentityDocument=document)
+    task = ecs.start_task(cluster=CLUSTER, taskDefinition="%s-frontend" % CLUSTER, group="service:frontend",
+                          containerInstances=[instance["containerInstance"]["containerInstanceArn"]])["tasks"][0]
+    ServiceBehindTheALB.crash = staticmethod(lambda: ecs.stop_task(cluster=CLUSTER, task=task["taskArn"],
+                                                                   reason="Essential container in task exited"))
+    alb = aws.client("elbv2").describe_load_balancers(Names=["%s-public" % CLUSTER])["LoadBalancers"][0]["DNSName"]
+    with open(str(standins / "hosts"), "a") as hosts:
+        hosts.write("%s %s\n" % (PUBLIC_ALB, alb))
+    server = ThreadingHTTPServer((PUBLIC_ALB, 8080), ServiceBehindTheALB)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        # moto serves no Debian AMI parameter: the one published by the artifacts test.
+        run = aws.playbook("throughput.yml", *CLUSTER_VARS, "-e", "benchmark_requests=%d" % REQUESTS,
+                           "-e", "benchmark_report_root=%s" % tmp_path,
+                           "-e", "benchmark_loadgen_ami_parameter=/emulator/debian-12-amd64",
+                           env={"LOADBEARING_SSM_STANDINS": str(standins)})
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert run.rc == 0, run.failure()
+    loadgen = re.search(r"^ok: \[(remote-loadgen-(i-[0-9a-f]+))\]$",
+                        task_output(run.output, "benchmark", "Run ApacheBench against http://%s:8080/" % alb), re.M)
+    assert loadgen, run.failure()
+    assert ServiceBehindTheALB.received == REQUESTS
+    report = json.load(open(glob.glob(str(tmp_path / CLUSTER / "*" / "report.json"))[0]))
+    assert report["platform"] == "aws"
+    assert report["apachebench"]["complete_requests"] == REQUESTS
+    assert report["apachebench"]["client_visible_errors"] == 0
+    # The crash during the run is the frontend's one restart, counted from ECS's stopped tasks.
+    assert report["context"] == {"frontend_restarts_during_run": 1, "backend_restarts_during_run": 0}
+    # The load generator is put away after the run.
+    instance_id = loadgen.group(2)
+    state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]["Name"]
+    assert state in ("stopping", "stopped")
+    ec2.terminate_instances(InstanceIds=[host])
+
+
+def test_terminate_removes_the_bucket_and_the_remote_hosts(aws):
+    bucket = leftovers(aws, CLUSTER)["s3_buckets"][0]
+    aws.client("s3").put_object(Bucket=bucket, Key="left/behind", Body=b"by an interrupted run")
+    run = aws.playbook("terminate.yml", *CLUSTER_VARS)
+    assert run.rc == 0, run.failure()
+    assert leftovers(aws, CLUSTER) == {}
