@@ -104,13 +104,13 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     assert "KeyName" not in instance
     assert instance["MetadataOptions"]["HttpPutResponseHopLimit"] == 1
     # Every task up to the login ran on the build host, through the connection and the bucket.
-    for task in ("Install Packer, podman and boto3", "Copy the build files to the build host",
+    for task in ("Install Packer, podman and boto3", "Copy the Packer directory to the build host",
                  "Get a login for the registry from the instance role"):
         assert re.search(r"^(ok|changed): \[%s\]" % host, task_output(run.output, "images", task), re.M), task
     disk = standins / instance_id / "var-lib-loadbearing-ecs" / CLUSTER / "images"
     assert (disk / "packer" / "service.pkr.hcl").is_file()
     assert (disk / "packer" / "services" / "frontend" / "frontend.py").is_file()
-    assert (disk / "files" / "base-image-hook.sh").is_file()
+    assert (disk / "packer" / "base" / "hook.sh").is_file()
     # ... and stopped at ECR's registry, which nothing serves offline.
     login = task_output(run.output, "images", "Log podman in to the registry")
     assert "fatal: [%s]" % host in login
