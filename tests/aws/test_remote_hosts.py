@@ -124,7 +124,7 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
 def test_build_deploys_the_services(aws, tmp_path):
     account = aws.client("sts").get_caller_identity()["Account"]
     refs = tmp_path / "images.json"
-    refs.write_text(json.dumps({"images_refs": {
+    refs.write_text(json.dumps({"ecs_images": {
         service: "%s.dkr.ecr.us-east-1.amazonaws.com/%s/%s:0123456789abcdef" % (account, CLUSTER, service)
         for service in ("backend", "frontend")}}))
     run = aws.playbook("build.yml", *CLUSTER_VARS, "-e", "@%s" % refs)
