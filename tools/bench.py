@@ -113,8 +113,9 @@ def draw_sweep(rows, path):
         points = sorted((row["copies"], row) for row in rows if (row["concurrency"], row["faults"]) == (concurrency, faults))
         label = "-c %d, faults: %s" % (concurrency, faults)
         style = "--" if faults != "none" else "-"
-        axes[0].plot([c for c, _ in points], [r["ratio_to_limit"] for _, r in points], style, marker="o", label=label)
-        axes[1].plot([c for c, _ in points], [r["p99_ms"] for _, r in points], style, marker="o", label=label)
+        copies = [point[0] for point in points]
+        axes[0].plot(copies, [point[1]["ratio_to_limit"] for point in points], style, marker="o", label=label)
+        axes[1].plot(copies, [point[1]["p99_ms"] for point in points], style, marker="o", label=label)
     axes[0].set_ylabel("throughput / limit (10 req/s per copy)")
     # Fast error answers can push a point past the limit: keep it on the chart.
     axes[0].set_ylim(0, max([1.1] + [row["ratio_to_limit"] * 1.1 for row in rows if row["ratio_to_limit"]]))

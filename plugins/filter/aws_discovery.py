@@ -12,8 +12,9 @@ short_description: What exists of a cluster on AWS
 version_added: 0.2.0
 description:
   - Turns the answers of the discovery role's AWS lookups into what it publishes as
-    C(discovery_found): the network, IAM roles and profiles, the registry and the images found by
-    content tag, the load balancers and target groups tagged with the cluster, and the services.
+    C(discovery_found), that is the network, IAM roles and profiles, the registry and the images
+    found by content tag, the load balancers and target groups tagged with the cluster, and the
+    services.
 positional: services, cluster, region, supplied
 options:
   _input:

@@ -11,10 +11,10 @@ name: image_plan
 short_description: The images of a cluster, with the content tag and reference of each
 version_added: 0.2.0
 description:
-  - Plans the base image and one image per service from the Packer directory: the Packer
+  - Plans the base image and one image per service from the Packer directory, with the Packer
     variables, the content-derived tag and the reference in the registry.
-  - The tag is the one M(loadbearing.ecs.packer_build) gives the image it builds from the same
-    input, so looking the reference up in the registry tells whether the image exists.
+  - The tag names the content (template, variables, files), not the registry, so looking the
+    reference up in the registry tells whether the image exists.
   - Runs on the control node, where the Packer directory is.
 positional: cluster, registry
 options:

@@ -105,8 +105,10 @@ def aws_state(answers, services, cluster, region, supplied=None):
 
     balancers = [lb for lb in answers["albs"].get("load_balancers") or [] if _tagged(lb, cluster)]
     dns = dict(("public" if lb.get("scheme") == "internet-facing" else "internal", lb.get("dns_name", "")) for lb in balancers)
-    endpoints = dict((s["name"], "http://%s:%d/" % (dns.get("public" if s.get("public") else "internal", ""),
-                                                     int(s["listener_port"]))) for s in services)
+    endpoints = {}
+    for service in services:
+        kind = "public" if service.get("public") else "internal"
+        endpoints[service["name"]] = "http://%s:%d/" % (dns.get(kind, ""), int(service["listener_port"]))
     target_groups = dict((g["target_group_name"][len(cluster) + 1:], g["target_group_arn"])
                          for g in answers["target_groups"].get("target_groups") or [] if _tagged(g, cluster))
     kinds = set("public" if s.get("public") else "internal" for s in services)

@@ -13,9 +13,9 @@ module: ecs_fault_injector
 short_description: Stop random ECS tasks and redeploy a service while a benchmark runs
 version_added: 0.1.0
 description:
-  - Stops a random running task of a service (StopTask) every O(plan[].kill_every_s) seconds, and
+  - Stops a random running task of a service (StopTask) every C(kill_every_s) (in O(plan)) seconds, and
     redeploys a service once (UpdateService with forceNewDeployment) at
-    O(plan[].restart_once_at_s), until O(stop_file) exists or O(max_duration_s) have passed.
+    C(restart_once_at_s) (in O(plan)), until O(stop_file) exists or O(max_duration_s) have passed.
   - The ECS service scheduler replaces every stopped task, as it would a crashed one.
   - Samples the running tasks of every service in O(services) each O(sample_every_s).
   - Run it with C(async) and C(poll=0) beside the benchmark, then create O(stop_file) and wait

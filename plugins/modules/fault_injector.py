@@ -13,8 +13,8 @@ module: fault_injector
 short_description: Kill and restart copies of a local cluster's services while a benchmark runs
 version_added: 0.1.0
 description:
-  - Kills a random running copy of a service every O(plan[].kill_every_s) seconds, and restarts
-    every copy of a service once, one after the other, at O(plan[].restart_once_at_s), until
+  - Kills a random running copy of a service every C(kill_every_s) (in O(plan)) seconds, and restarts
+    every copy of a service once, one after the other, at C(restart_once_at_s) (in O(plan)), until
     O(stop_file) exists or O(max_duration_s) have passed.
   - A kill is C(kill -9) of the copy's main process from the host, so podman's restart policy
     restarts it, as it would a crash (C(podman kill) counts as a user stop and is not restarted).

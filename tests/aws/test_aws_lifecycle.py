@@ -3,10 +3,12 @@
 The tests in this module share one emulator and run in file order.
 """
 import json
+import os
 
 import pytest
 import yaml
 
+from conftest import ROOT
 from leftovers import leftovers
 from models.ecs_deployments import UNHEALTHY_IMAGE_MARKER
 

@@ -31,8 +31,9 @@ def answers(serves=True, found=("backend", "frontend")):
     return results
 
 
-def state(registry_answers=None, containers=CONTAINERS, services=SERVICES, supplied=None):
-    return local_state(answers() if registry_answers is None else registry_answers, containers, services,
+def state(registry_answers=None, containers=None, services=None, supplied=None):
+    return local_state(answers() if registry_answers is None else registry_answers,
+                       CONTAINERS if containers is None else containers, services or SERVICES,
                        "lead", 26000, "127.0.0.1:5650", "127.0.0.1", supplied)
 
 

@@ -77,7 +77,7 @@ def test_defaults_are_filled_in():
     (["backend"], "demo", "local", "ecs_services[0]: must be a mapping"),
 ])
 def test_each_rule_names_the_field(services, cluster, platform, expected):
-    _, errors = validate(services, cluster, platform)
+    errors = validate(services, cluster, platform)[1]
     assert any(expected in error for error in errors), errors
 
 
@@ -90,7 +90,7 @@ def test_aws_limits_do_not_apply_locally():
 
 def test_every_problem_is_reported_at_once():
     services = changed(1, listener_port=8081, command=None, **{"health_check.timeout_s": 9})
-    _, errors = validate(services, "demo", "local")
+    errors = validate(services, "demo", "local")[1]
     assert len(errors) == 3, errors
 
 
@@ -101,5 +101,5 @@ def test_every_problem_is_reported_at_once():
     ({"concurrency": 0}, "ecs_services[0] (backend).concurrency: 0 is out of range"),
 ])
 def test_retry_policy_and_concurrency_are_checked(fields, expected):
-    _, errors = validate(changed(0, **fields), "demo", "local")
+    errors = validate(changed(0, **fields), "demo", "local")[1]
     assert any(expected in error for error in errors), errors
