@@ -25,34 +25,8 @@ options:
     description: Name or ARN of the ECS cluster.
     type: str
     required: true
-  plan:
-    description:
-      - The faults, each a mapping with C(service) (an ECS service name) and at least one of
-        C(kill_every_s) and C(restart_once_at_s) (seconds since the module started).
-    type: list
-    elements: dict
-    required: true
-  services:
-    description: Every ECS service of the cluster, to check the plan and to sample.
-    type: list
-    elements: str
-    required: true
-  stop_file:
-    description: The module returns soon after this file exists on the host it runs on.
-    type: path
-    required: true
-  max_duration_s:
-    description: Return after this many seconds even when O(stop_file) never appears.
-    type: int
-    default: 600
-  sample_every_s:
-    description: Seconds between two samples of the running tasks.
-    type: float
-    default: 1.0
-  seed:
-    description: Seed of the random choice of tasks, to repeat a run's choices.
-    type: int
 extends_documentation_fragment:
+  - loadbearing.ecs.fault_runner
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - amazon.aws.boto3

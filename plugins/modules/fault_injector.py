@@ -27,33 +27,8 @@ options:
     description: Name of the cluster, the value of the label C(loadbearing.ecs.cluster).
     type: str
     required: true
-  plan:
-    description:
-      - The faults, each a mapping with C(service) and at least one of C(kill_every_s) and
-        C(restart_once_at_s) (seconds since the module started).
-    type: list
-    elements: dict
-    required: true
-  services:
-    description: Every service of the cluster, to check the plan and to sample.
-    type: list
-    elements: str
-    required: true
-  stop_file:
-    description: The module returns soon after this file exists.
-    type: path
-    required: true
-  max_duration_s:
-    description: Return after this many seconds even when O(stop_file) never appears.
-    type: int
-    default: 600
-  sample_every_s:
-    description: Seconds between two samples of the running copies.
-    type: float
-    default: 1.0
-  seed:
-    description: Seed of the random choice of copies, to repeat a run's choices.
-    type: int
+extends_documentation_fragment:
+  - loadbearing.ecs.fault_runner
 attributes:
   check_mode:
     description: Can run in check mode and return changed status prediction without modifying target.
