@@ -10,10 +10,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.loadbearing.ecs.plugins.module_utils.service_list import local_replicas
-
 CLUSTER_LABEL = "loadbearing.ecs.cluster"
+SERVICE_LABEL = "loadbearing.ecs.service"
 LOADBALANCER_LABEL = "loadbearing.ecs.loadbalancer"
+CONTROLLER_LABEL = "loadbearing.ecs.controller"
 
 
 def _labels(container):
@@ -37,17 +37,21 @@ def local_state(registry_answers, containers, services, cluster, port_base, regi
             images[answer["item"]["name"]] = answer["item"]["ref"]
     images.update(supplied)
 
-    running = set()
-    balancer = False
+    # The services are ready when their controller runs and every service runs copies of its
+    # planned image only (none while a rollout is under way); how many is the controller's call.
+    running = {}
+    balancer = controller = False
     for container in containers or []:
         if container.get("State") != "running":
             continue
         labels = _labels(container)
         if labels.get(CLUSTER_LABEL) == cluster:
-            running.add((container["Names"][0], container["Image"]))
-        if labels.get(LOADBALANCER_LABEL) == cluster:
-            balancer = True
-    wanted = set((copy["name"], images.get(copy["service"], "")) for copy in local_replicas(services, cluster, port_base))
+            running.setdefault(labels.get(SERVICE_LABEL), set()).add(container["Image"])
+        balancer = balancer or labels.get(LOADBALANCER_LABEL) == cluster
+        controller = controller or labels.get(CONTROLLER_LABEL) == cluster
+    ready = controller and all(
+        running.get(s["name"], set()) == ({images.get(s["name"], "")} if int(s["desired_count"]) > 0 else set())
+        for s in services)
 
     endpoints = dict((s["name"], "http://%s:%d/" % (lb_address, int(s["listener_port"]))) for s in services)
     public = [s["name"] for s in services if s.get("public")]
@@ -61,7 +65,7 @@ def local_state(registry_answers, containers, services, cluster, port_base, regi
             "endpoints": endpoints,
             "public_url": endpoints[public[0]] if public else "",
         },
-        "services": {"ready": wanted <= running},
+        "services": {"ready": ready},
     }
 
 

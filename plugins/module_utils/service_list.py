@@ -15,6 +15,8 @@ __metaclass__ = type
 import re
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import policy_problems
+from ansible_collections.loadbearing.ecs.plugins.module_utils.scaling import (
+    DEPLOYMENT_DEFAULTS, SLOTS_PER_SERVICE, copy_name, rollout_bounds, slot_port)
 
 # Each service owns a block of host ports on the local platform, like ECS's dynamic host ports
 # but stable, so that a re-run finds every copy where it left it.
@@ -43,6 +45,11 @@ AWS_HEALTH_CHECK_BOUNDS = {
 
 # field: (type, required, default, (low, high) or None). bool is checked before int: in Python a
 # bool is an int.
+DEPLOYMENT_FIELDS = {
+    "minimum_healthy_percent": (int, False, None, (0, 100)),
+    "maximum_percent": (int, False, None, (100, 400)),
+}
+
 HEALTH_CHECK_FIELDS = {
     "path": (str, True, None, None),
     "interval_s": (int, True, None, (1, 3600)),
@@ -61,7 +68,12 @@ SERVICE_FIELDS = {
     "desired_count": (int, True, None, (0, MAX_COUNT)),
     "min_count": (int, False, None, (0, MAX_COUNT)),
     "max_count": (int, False, None, (0, MAX_COUNT)),
+    # Target tracking, on both platforms: requests per copy per minute, and its cooldowns.
     "requests_per_target": (int, False, None, (1, 1000000)),
+    "scale_out_cooldown_s": (int, False, None, (0, 86400)),
+    "scale_in_cooldown_s": (int, False, None, (0, 86400)),
+    # How a new revision replaces the copies, as ECS's deployment configuration.
+    "deployment": (dict, False, None, None),
     # Requests one copy serves at once (1: single-threaded); the balancers queue the rest.
     "concurrency": (int, False, None, (1, 10000)),
     # How calls to this service are made resilient (module_utils/retry_policy.py checks its fields).
@@ -124,6 +136,29 @@ def _check_counts(service, where, errors):
         errors.append("%s.min_count: %d is above max_count (%d)" % (where, low, high))
 
 
+def _deployment(service):
+    deployment = dict(DEPLOYMENT_DEFAULTS)
+    deployment.update(dict((k, v) for k, v in (service.get("deployment") or {}).items() if v is not None))
+    return deployment
+
+
+def _most_copies(service):
+    """The most copies a service can run at once: its largest count, while it rolls out."""
+    try:
+        largest = max(int(service.get("desired_count") or 0), int(service.get("max_count") or 0))
+        return rollout_bounds(largest, _deployment(service))[1]
+    except (TypeError, ValueError, KeyError):
+        return 0
+
+
+def _check_slots(service, where, errors):
+    # On the local platform every copy needs a port of its service's block.
+    most = _most_copies(service)
+    if most > SLOTS_PER_SERVICE:
+        errors.append("%s.deployment.maximum_percent: rolling out at the largest count would run %d copies, more "
+                      "than the %d a service can have; lower maximum_percent or max_count" % (where, most, SLOTS_PER_SERVICE))
+
+
 def _check_environment(service, where, errors):
     for field in ("environment", "endpoints"):
         for key, value in service.get(field, {}).items():
@@ -175,6 +210,9 @@ def validate(services, cluster, platform="local"):
                                                     where + ".health_check", errors)
             _check_health_check(service["health_check"], where + ".health_check", platform, errors)
         _check_counts(service, where, errors)
+        if "deployment" in service:
+            service["deployment"] = _check_fields(service["deployment"], DEPLOYMENT_FIELDS, where + ".deployment", errors)
+        _check_slots(service, where, errors)
         if "retry_policy" in service:
             errors.extend("%s.%s" % (where, problem.split(": ", 1)[1]) for problem in policy_problems(service))
         _check_environment(service, where, errors)
@@ -201,25 +239,24 @@ def validate(services, cluster, platform="local"):
     return checked, errors
 
 
-def local_replicas(services, cluster, port_base):
-    """Every copy the local platform runs: name, service, index and host port.
+def local_slots(services, cluster, port_base, reachable_only=False):
+    """The slots of every service on the local platform: name, service, slot and host port.
 
-    Ports are port_base + 100 * (position of the service in the list) + index.
+    A slot is where a copy can run: port_base + 100 * (position of the service in the list) +
+    slot. The load balancer knows every slot; reachable_only keeps the slots a service can use,
+    at its largest count while it rolls out (the ports preflight checks).
     """
-    replicas = []
+    slots = []
     for position, service in enumerate(services):
-        try:
-            count = int(service["desired_count"])
-        except (TypeError, ValueError):
-            raise ValueError("desired_count of service %s must be a whole number, not %r"
-                             % (service.get("name"), service["desired_count"]))
-        if count > PORTS_PER_SERVICE:
-            raise ValueError("%s: desired_count %d exceeds %d" % (service["name"], count, PORTS_PER_SERVICE))
-        for index in range(count):
-            replicas.append({
-                "name": "%s-%s-%d" % (cluster, service["name"], index),
+        count = _most_copies(service) if reachable_only else SLOTS_PER_SERVICE
+        if count > SLOTS_PER_SERVICE:
+            raise ValueError("%s can run %d copies at once, more than the %d of its port block"
+                             % (service["name"], count, SLOTS_PER_SERVICE))
+        for slot in range(count):
+            slots.append({
+                "name": copy_name(cluster, service["name"], slot),
                 "service": service["name"],
-                "index": index,
-                "port": int(port_base) + PORTS_PER_SERVICE * position + index,
+                "slot": slot,
+                "port": slot_port(port_base, position, slot),
             })
-    return replicas
+    return slots
