@@ -82,7 +82,8 @@ class Cluster(object):
     def leftovers(self):
         label = "label=loadbearing.ecs.cluster=" + self.name
         found = {
-            "containers": self.podman_lines("ps", "--all", "--quiet", "--filter", label),
+            "containers": self.podman_lines("ps", "--all", "--quiet", "--filter", label)
+            + self.podman_lines("ps", "--all", "--quiet", "--filter", "label=loadbearing.ecs.controller=" + self.name),
             "images": self.podman_lines("images", "--all", "--quiet", "--filter", label),
             "networks": self.podman_lines("network", "ls", "--quiet", "--filter", label),
             "volumes": self.podman_lines("volume", "ls", "--quiet", "--filter", label),
