@@ -20,7 +20,7 @@ def services(cluster):
         if service["name"] == "backend":
             service["command"] = service["command"].replace("--error-rate 0.02", "--error-rate 0")
         if service["name"] == "frontend":
-            service.update(desired_count=FRONTEND_COPIES, min_count=FRONTEND_COPIES)
+            service.update(desired_count=FRONTEND_COPIES, min_count=FRONTEND_COPIES, max_count=FRONTEND_COPIES)
     assert "--error-rate 0 " in services[0]["command"] + " "
     return services
 

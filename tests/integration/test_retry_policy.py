@@ -102,6 +102,16 @@ def run_loadbalancer(tmp_dir, state):
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
+def admin(haproxy_dir, command):
+    """One command to HAProxy's runtime API."""
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    connection.connect(os.path.join(haproxy_dir, "admin.sock"))
+    connection.sendall((command + "\n").encode())
+    answer = connection.makefile().read()
+    connection.close()
+    return answer
+
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     def __init__(self, path):
         http.client.HTTPConnection.__init__(self, "localhost", timeout=5)
@@ -118,7 +128,13 @@ def proxy(tmp_path_factory):
     upstreams = {service["name"]: start_upstream(PORT_BASE + 100 * position)
                  for position, service in enumerate(SERVICES) if service["name"] != "gone"}
     run_loadbalancer(tmp_dir, "present")
-    yield {"upstreams": upstreams, "dir": os.path.join(tmp_dir, "state", "haproxy")}
+    haproxy_dir = os.path.join(tmp_dir, "state", "haproxy")
+    # Every slot starts out of service; the service controller puts a copy's slot in service
+    # once it is healthy. Here the scripted upstreams are the copies, on each service's slot 0.
+    for service in SERVICES:
+        answer = admin(haproxy_dir, "set server %s/%s-%s-0 state ready" % (service["name"], CLUSTER, service["name"]))
+        assert answer.strip() == "", answer
+    yield {"upstreams": upstreams, "dir": haproxy_dir}
     run_loadbalancer(tmp_dir, "absent")
     for server in upstreams.values():
         server.shutdown()
