@@ -88,10 +88,9 @@ class Sweep(object):
         return time.time() - started
 
     def scale(self, copies):
-        self.public["desired_count"] = copies
-        # Autoscaling bounds must hold the desired count (AWS only, but the service list is checked).
-        self.public["min_count"] = min(self.public.get("min_count", copies), copies)
-        self.public["max_count"] = max(self.public.get("max_count", copies), copies)
+        # A sweep point measures a fixed number of copies: the bounds pin it, so the service
+        # controller does not scale the pool under the sweep's load.
+        self.public.update(desired_count=copies, min_count=copies, max_count=copies)
         return self.playbook("build.yml", {})
 
     def point(self, copies, concurrency, plan):

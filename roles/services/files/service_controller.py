@@ -42,8 +42,9 @@ SERVICE_LABEL = "loadbearing.ecs.service"
 PORT_LABEL = "loadbearing.ecs.port"
 SLOT_LABEL = "loadbearing.ecs.slot"
 REVISION_LABEL = "loadbearing.ecs.revision"
-# Ticks a copy may be seen not running before it counts as gone (podman restarts it in ~0.2 s).
-DEAD_AFTER_TICKS = 3
+# Ticks a copy may be seen not running before it is replaced: podman restarts a crashed copy in
+# ~0.2 s, and a `podman restart` takes the copy's stop timeout.
+DEAD_AFTER_TICKS = 10
 DECISIONS_KEPT = 20
 PROBE_INTERVAL_S = 0.25
 
