@@ -153,7 +153,7 @@ def target_tracking(definition, count, samples, now, last_scale_out, last_scale_
     Like Application Auto Scaling target tracking: the count that brings the metric to the
     target, ceil(count * metric / target), within the bounds. Scale-out waits the scale-out
     cooldown after a scale-out; scale-in waits the scale-in cooldown after any scaling, measures
-    over a longer window and only below 90% of the target.
+    over a longer window and only below 90% of the target, over its last seconds too.
     """
     target = definition.get("target")
     if not target:
@@ -162,15 +162,18 @@ def target_tracking(definition, count, samples, now, last_scale_out, last_scale_
     if not low <= count <= high:
         return bounded(count, low, high), "the bounds are now %d-%d" % (low, high)
 
-    measured = requests_per_copy_per_minute(samples, SCALE_OUT_WINDOW_S, now)
-    if measured is not None:
-        wanted = bounded(math.ceil(count * measured / float(target)), low, high)
+    recent = requests_per_copy_per_minute(samples, SCALE_OUT_WINDOW_S, now)
+    if recent is not None:
+        wanted = bounded(math.ceil(count * recent / float(target)), low, high)
         if wanted > count and now - (last_scale_out or -1e9) >= definition["scale_out_cooldown_s"]:
             return wanted, ("%.0f requests per copy per minute over %d s, above the target %s"
-                            % (measured, SCALE_OUT_WINDOW_S, target))
+                            % (recent, SCALE_OUT_WINDOW_S, target))
 
+    # Below the margin over the whole window, its last seconds included (every datapoint of
+    # AWS's scale-in alarm must be low): a low average may hide load that has just arrived.
     measured = requests_per_copy_per_minute(samples, SCALE_IN_WINDOW_S, now)
-    if measured is not None and measured < SCALE_IN_MARGIN * target:
+    low_now = recent is None or recent < SCALE_IN_MARGIN * target
+    if measured is not None and measured < SCALE_IN_MARGIN * target and low_now:
         # A window just after the count changed measures the old count: wait for a whole one.
         since = now - max(last_scale_out or -1e9, last_scale_in or -1e9)
         wanted = bounded(math.ceil(count * measured / float(target)), low, high)
