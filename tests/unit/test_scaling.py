@@ -448,3 +448,14 @@ def test_copy_names_and_slot_ports():
     assert scaling.copy_name("demo", "frontend", 7) == "demo-frontend-7"
     assert scaling.slot_port(20000, 1, 7) == 20107
     assert scaling.slot_port("20000", 2, 99) == 20299
+
+
+def test_no_scale_in_while_the_last_seconds_are_above_the_target():
+    # Load arrived 5 s ago, during a long scale-out cooldown: the 15 s average is low, but the
+    # last 5 s are above the target. Scaling in now would cut copies under load.
+    history = samples([0] * 10 + [100] * 5, copies=10)
+    now = history[-1]["time"]
+    definition = scaled(low=1, high=20, out_cooldown=100, in_cooldown=0)
+    assert scaling.requests_per_copy_per_minute(history, scaling.SCALE_OUT_WINDOW_S, now) == pytest.approx(600.0)
+    assert scaling.target_tracking(definition, 10, history, now, now - 50, None) is None
+
