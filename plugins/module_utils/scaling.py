@@ -51,6 +51,13 @@ def revision(definition):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def _given(service, field, default):
+    """A field of the service list, or its default when left out or null (null is not given, as
+    service_list.validate reads it)."""
+    value = service.get(field)
+    return default if value is None else value
+
+
 def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health_check_grace_s=0):
     """What the controller runs for a checked service list, one definition per service, in order.
 
@@ -74,9 +81,9 @@ def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health
             "desired_count": int(service["desired_count"]),
             "min_count": int(service["min_count"] if service.get("min_count") is not None else service["desired_count"]),
             "max_count": int(service["max_count"] if scaled else service["desired_count"]),
-            "target": service.get("requests_per_target", SCALING_DEFAULTS["requests_per_target"]) if scaled else None,
-            "scale_out_cooldown_s": service.get("scale_out_cooldown_s", SCALING_DEFAULTS["scale_out_cooldown_s"]),
-            "scale_in_cooldown_s": service.get("scale_in_cooldown_s", SCALING_DEFAULTS["scale_in_cooldown_s"]),
+            "target": _given(service, "requests_per_target", SCALING_DEFAULTS["requests_per_target"]) if scaled else None,
+            "scale_out_cooldown_s": _given(service, "scale_out_cooldown_s", SCALING_DEFAULTS["scale_out_cooldown_s"]),
+            "scale_in_cooldown_s": _given(service, "scale_in_cooldown_s", SCALING_DEFAULTS["scale_in_cooldown_s"]),
             "deployment": deployment,
             "health_check": dict(service["health_check"]),
             "health_check_grace_s": int(health_check_grace_s),
