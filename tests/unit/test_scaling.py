@@ -459,3 +459,12 @@ def test_no_scale_in_while_the_last_seconds_are_above_the_target():
     assert scaling.requests_per_copy_per_minute(history, scaling.SCALE_OUT_WINDOW_S, now) == pytest.approx(600.0)
     assert scaling.target_tracking(definition, 10, history, now, now - 50, None) is None
 
+
+def test_fields_given_as_null_take_their_defaults():
+    # A list that validates: preflight reads an explicit null as a field not given.
+    services = [dict(SERVICES[1], requests_per_target=None, scale_out_cooldown_s=None, scale_in_cooldown_s=None)]
+    frontend = defined(services)[0]
+    assert frontend["target"] == scaling.SCALING_DEFAULTS["requests_per_target"]
+    assert frontend["scale_out_cooldown_s"] == scaling.SCALING_DEFAULTS["scale_out_cooldown_s"]
+    assert frontend["scale_in_cooldown_s"] == scaling.SCALING_DEFAULTS["scale_in_cooldown_s"]
+    assert scaling.target_tracking(frontend, 4, steady(1000, 4), NOW, NOW - 1, None) is None
