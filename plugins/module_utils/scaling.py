@@ -97,6 +97,15 @@ def bounded(count, low, high):
     return max(int(low), min(int(high), int(count)))
 
 
+def count_bounds(service):
+    """(fewest, most) copies the controller can keep of a service of the list: starting_count
+    of its definition, whatever count it chose, lies between them."""
+    desired = int(service["desired_count"])
+    low = int(_given(service, "min_count", desired))
+    high = int(_given(service, "max_count", desired))
+    return low, max(low, high)
+
+
 def starting_count(definition, chosen=None):
     """The count a service runs: the one the controller chose before, kept within the bounds (a
     re-run of build keeps it, as on AWS), else the definition's desired count."""
