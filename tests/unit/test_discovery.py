@@ -115,6 +115,19 @@ def test_a_service_at_zero_copies():
     assert state(services=idle)["services"]["ready"] is False
 
 
+@pytest.mark.parametrize("bounds, containers, ready", [
+    # Scaled with min_count 0: the controller may have scaled it in to no copy at all.
+    ({"desired_count": 1, "min_count": 0, "max_count": 4}, without("lead-backend-0"), True),
+    ({"desired_count": 1, "min_count": 0, "max_count": 4}, CONTAINERS, True),
+    # desired_count 0 within bounds from 1: the controller keeps at least one copy.
+    ({"desired_count": 0, "min_count": 1, "max_count": 4}, CONTAINERS, True),
+    ({"desired_count": 0, "min_count": 1, "max_count": 4}, without("lead-backend-0"), False),
+])
+def test_a_scaled_service_is_ready_at_any_count_within_its_bounds(bounds, containers, ready):
+    services = [dict(SERVICES[0], **bounds), SERVICES[1]]
+    assert state(services=services, containers=containers)["services"]["ready"] is ready
+
+
 def test_a_new_service_without_copies_is_not_ready():
     services = SERVICES + [{"name": "worker", "listener_port": 8582, "desired_count": 1}]
     answers_with_worker = answers() + [{"item": {"name": "worker", "ref": "127.0.0.1:5650/lead/worker:1"}, "status": 200}]

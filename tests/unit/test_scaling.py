@@ -468,3 +468,18 @@ def test_fields_given_as_null_take_their_defaults():
     assert frontend["scale_out_cooldown_s"] == scaling.SCALING_DEFAULTS["scale_out_cooldown_s"]
     assert frontend["scale_in_cooldown_s"] == scaling.SCALING_DEFAULTS["scale_in_cooldown_s"]
     assert scaling.target_tracking(frontend, 4, steady(1000, 4), NOW, NOW - 1, None) is None
+
+
+@pytest.mark.parametrize("service, bounds", [
+    ({"desired_count": 3}, (3, 3)),
+    ({"desired_count": 3, "min_count": 1, "max_count": 8}, (1, 8)),
+    ({"desired_count": 3, "max_count": 8}, (3, 8)),
+    ({"desired_count": 0, "min_count": 1, "max_count": 4}, (1, 4)),
+    ({"desired_count": 2, "min_count": None, "max_count": None}, (2, 2)),
+    ({"desired_count": 2, "min_count": 5}, (5, 5)),
+])
+def test_count_bounds_hold_every_starting_count(service, bounds):
+    assert scaling.count_bounds(service) == bounds
+    definition = defined([dict(SERVICES[0], **service)])[0]
+    for chosen in (None, 0, 1, 2, 3, 5, 8, 50):
+        assert bounds[0] <= scaling.starting_count(definition, chosen) <= bounds[1]
