@@ -122,6 +122,8 @@ def test_retry_policy_and_concurrency_are_checked(fields, expected):
     ({"max_count": 51}, "ecs_services[1] (frontend).deployment.maximum_percent: rolling out at the largest count "
                         "would run 102 copies, more than the 100 a service can have; lower maximum_percent or max_count"),
     ({"max_count": 34, "deployment.maximum_percent": 300}, "would run 102 copies, more than the 100"),
+    # Without max_count, min_count above desired_count is the count the service keeps.
+    ({"max_count": None, "min_count": 60}, "would run 120 copies, more than the 100"),
 ])
 def test_scaling_and_deployment_fields_are_checked(fields, expected):
     errors = validate(changed(1, **fields), "demo", "local")[1]
