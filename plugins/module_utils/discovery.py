@@ -10,10 +10,21 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils.scaling import count_bounds
+
 CLUSTER_LABEL = "loadbearing.ecs.cluster"
 SERVICE_LABEL = "loadbearing.ecs.service"
 LOADBALANCER_LABEL = "loadbearing.ecs.loadbalancer"
 CONTROLLER_LABEL = "loadbearing.ecs.controller"
+
+
+def _copies_as_planned(service, running_images, image):
+    """The copies of a service run its planned image only, and there are copies unless the
+    controller may keep none (its bounds, not desired_count: a scaled service moves between them)."""
+    fewest, most = count_bounds(service)
+    if not running_images <= {image}:
+        return False
+    return bool(running_images) if fewest > 0 else (not running_images or most > 0)
 
 
 def _labels(container):
@@ -49,9 +60,8 @@ def local_state(registry_answers, containers, services, cluster, port_base, regi
             running.setdefault(labels.get(SERVICE_LABEL), set()).add(container["Image"])
         balancer = balancer or labels.get(LOADBALANCER_LABEL) == cluster
         controller = controller or labels.get(CONTROLLER_LABEL) == cluster
-    ready = controller and all(
-        running.get(s["name"], set()) == ({images.get(s["name"], "")} if int(s["desired_count"]) > 0 else set())
-        for s in services)
+    ready = controller and all(_copies_as_planned(s, running.get(s["name"], set()), images.get(s["name"], ""))
+                               for s in services)
 
     endpoints = dict((s["name"], "http://%s:%d/" % (lb_address, int(s["listener_port"]))) for s in services)
     public = [s["name"] for s in services if s.get("public")]

@@ -51,6 +51,13 @@ def revision(definition):
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+def _given(service, field, default):
+    """A field of the service list, or its default when left out or null (null is not given, as
+    service_list.validate reads it)."""
+    value = service.get(field)
+    return default if value is None else value
+
+
 def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health_check_grace_s=0):
     """What the controller runs for a checked service list, one definition per service, in order.
 
@@ -74,9 +81,9 @@ def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health
             "desired_count": int(service["desired_count"]),
             "min_count": int(service["min_count"] if service.get("min_count") is not None else service["desired_count"]),
             "max_count": int(service["max_count"] if scaled else service["desired_count"]),
-            "target": service.get("requests_per_target", SCALING_DEFAULTS["requests_per_target"]) if scaled else None,
-            "scale_out_cooldown_s": service.get("scale_out_cooldown_s", SCALING_DEFAULTS["scale_out_cooldown_s"]),
-            "scale_in_cooldown_s": service.get("scale_in_cooldown_s", SCALING_DEFAULTS["scale_in_cooldown_s"]),
+            "target": _given(service, "requests_per_target", SCALING_DEFAULTS["requests_per_target"]) if scaled else None,
+            "scale_out_cooldown_s": _given(service, "scale_out_cooldown_s", SCALING_DEFAULTS["scale_out_cooldown_s"]),
+            "scale_in_cooldown_s": _given(service, "scale_in_cooldown_s", SCALING_DEFAULTS["scale_in_cooldown_s"]),
             "deployment": deployment,
             "health_check": dict(service["health_check"]),
             "health_check_grace_s": int(health_check_grace_s),
@@ -88,6 +95,15 @@ def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health
 
 def bounded(count, low, high):
     return max(int(low), min(int(high), int(count)))
+
+
+def count_bounds(service):
+    """(fewest, most) copies the controller can keep of a service of the list: starting_count
+    of its definition, whatever count it chose, lies between them."""
+    desired = int(service["desired_count"])
+    low = int(_given(service, "min_count", desired))
+    high = int(_given(service, "max_count", desired))
+    return low, max(low, high)
 
 
 def starting_count(definition, chosen=None):
@@ -153,7 +169,7 @@ def target_tracking(definition, count, samples, now, last_scale_out, last_scale_
     Like Application Auto Scaling target tracking: the count that brings the metric to the
     target, ceil(count * metric / target), within the bounds. Scale-out waits the scale-out
     cooldown after a scale-out; scale-in waits the scale-in cooldown after any scaling, measures
-    over a longer window and only below 90% of the target.
+    over a longer window and only below 90% of the target, over its last seconds too.
     """
     target = definition.get("target")
     if not target:
@@ -162,15 +178,18 @@ def target_tracking(definition, count, samples, now, last_scale_out, last_scale_
     if not low <= count <= high:
         return bounded(count, low, high), "the bounds are now %d-%d" % (low, high)
 
-    measured = requests_per_copy_per_minute(samples, SCALE_OUT_WINDOW_S, now)
-    if measured is not None:
-        wanted = bounded(math.ceil(count * measured / float(target)), low, high)
+    recent = requests_per_copy_per_minute(samples, SCALE_OUT_WINDOW_S, now)
+    if recent is not None:
+        wanted = bounded(math.ceil(count * recent / float(target)), low, high)
         if wanted > count and now - (last_scale_out or -1e9) >= definition["scale_out_cooldown_s"]:
             return wanted, ("%.0f requests per copy per minute over %d s, above the target %s"
-                            % (measured, SCALE_OUT_WINDOW_S, target))
+                            % (recent, SCALE_OUT_WINDOW_S, target))
 
+    # Below the margin over the whole window, its last seconds included (every datapoint of
+    # AWS's scale-in alarm must be low): a low average may hide load that has just arrived.
     measured = requests_per_copy_per_minute(samples, SCALE_IN_WINDOW_S, now)
-    if measured is not None and measured < SCALE_IN_MARGIN * target:
+    low_now = recent is None or recent < SCALE_IN_MARGIN * target
+    if measured is not None and measured < SCALE_IN_MARGIN * target and low_now:
         # A window just after the count changed measures the old count: wait for a whole one.
         since = now - max(last_scale_out or -1e9, last_scale_in or -1e9)
         wanted = bounded(math.ceil(count * measured / float(target)), low, high)

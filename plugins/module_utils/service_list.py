@@ -145,7 +145,8 @@ def _deployment(service):
 def _most_copies(service):
     """The most copies a service can run at once: its largest count, while it rolls out."""
     try:
-        largest = max(int(service.get("desired_count") or 0), int(service.get("max_count") or 0))
+        # min_count too: above desired_count and without max_count, it is the count kept.
+        largest = max(int(service.get(field) or 0) for field in ("desired_count", "min_count", "max_count"))
         return rollout_bounds(largest, _deployment(service))[1]
     except (TypeError, ValueError, KeyError):
         return 0

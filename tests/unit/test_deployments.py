@@ -1,7 +1,8 @@
-"""Whether a service runs the revision build gave it, from what ECS describes."""
+"""Whether a service runs the revision build gave it: from what ECS describes, or what the local service controller reports."""
 import pytest
 
-from ansible_collections.loadbearing.ecs.plugins.module_utils.deployments import deployment_state, deployment_states
+from ansible_collections.loadbearing.ecs.plugins.module_utils.deployments import (
+    deployment_state, deployment_states, local_outcome, local_outcomes)
 
 OLD, NEW = "arn:aws:ecs:us-east-1:1:task-definition/demo-web:1", "arn:aws:ecs:us-east-1:1:task-definition/demo-web:2"
 
@@ -28,3 +29,74 @@ def test_deployment_state(described, state):
 def test_states_by_service_name_and_missing_services_fail():
     states = deployment_states([service(("PRIMARY", NEW, "COMPLETED"))], {"web": NEW, "api": NEW})
     assert states == {"web": "stable", "api": "failed"}
+
+
+# The local platform: the service controller's status.json, by service.
+DEFINITION = {"name": "frontend", "revision": "3f2a9c0d11e4", "image": "127.0.0.1:5050/demo/frontend:cccc"}
+
+
+def controller_status(state, revision=DEFINITION["revision"], **details):
+    return {"deployment": dict(details, state=state, revision=revision, image=DEFINITION["image"], time=1000.0)}
+
+
+@pytest.mark.parametrize("status, expected", [
+    (None, "no deployment yet"),
+    ({}, "no deployment yet"),
+    ({"in_service": 3}, "no deployment yet"),
+    # The controller still reports the previous revision, even as done: this one has yet to start.
+    (controller_status("COMPLETED", revision="0123456789ab"), "COMPLETED"),
+    (controller_status("FAILED", revision="0123456789ab"), "FAILED"),
+    (controller_status("IN_PROGRESS"), "IN_PROGRESS"),
+])
+def test_local_outcome_in_progress(status, expected):
+    outcome = local_outcome(status, DEFINITION)
+    assert outcome["service"] == "frontend" and outcome["state"] == "IN_PROGRESS"
+    assert outcome["message"] == ("frontend: revision 3f2a9c0d11e4 (127.0.0.1:5050/demo/frontend:cccc) is still rolling "
+                                  "out; the service controller's status: %s" % expected)
+
+
+def test_local_outcome_completed():
+    assert local_outcome(controller_status("COMPLETED"), DEFINITION) == {
+        "service": "frontend", "state": "COMPLETED", "message": "frontend: revision 3f2a9c0d11e4 is in service"}
+
+
+FAILED_WITH_ROLLBACK = controller_status(
+    "FAILED", rolled_back_to="revision 0123456789ab (127.0.0.1:5050/demo/frontend:bbbb)",
+    reason="demo-frontend-12 did not pass its health check (GET /) 2 times in a row within 20 s "
+           "(demo-frontend-12 has exited with code 1 after 4 restarts)",
+    copy="demo-frontend-12", logs=["Traceback (most recent call last):", "ModuleNotFoundError: No module named 'app'"])
+
+
+def test_local_outcome_failed_and_rolled_back_says_everything():
+    outcome = local_outcome(FAILED_WITH_ROLLBACK, DEFINITION)
+    assert outcome["state"] == "FAILED"
+    message = outcome["message"]
+    for part in ("the new version 127.0.0.1:5050/demo/frontend:cccc (revision 3f2a9c0d11e4) was refused",
+                 "it was rolled back to revision 0123456789ab (127.0.0.1:5050/demo/frontend:bbbb), which keeps serving",
+                 FAILED_WITH_ROLLBACK["deployment"]["reason"],
+                 "Last log lines of demo-frontend-12:\n    Traceback (most recent call last):\n"
+                 "    ModuleNotFoundError: No module named 'app'",
+                 "Fix the image or the service list and run build again."):
+        assert part in message, message
+    assert message.startswith("frontend: ")
+
+
+def test_local_outcome_failed_without_a_version_to_go_back_to_or_log_lines():
+    status = controller_status("FAILED", rolled_back_to=None, reason="podman run failed (exit 125): image not known",
+                               copy=None, logs=[])
+    message = local_outcome(status, DEFINITION)["message"]
+    assert "there was no earlier version to roll back to, so the service runs no copy" in message
+    assert "podman run failed (exit 125): image not known" in message
+    assert "Its copy wrote no log lines." in message and "Last log lines" not in message
+
+
+def test_local_outcome_failed_without_a_reason():
+    message = local_outcome(controller_status("FAILED"), DEFINITION)["message"]
+    assert "its copies did not become healthy" in message
+
+
+def test_local_outcomes_in_definition_order_with_services_the_controller_has_not_seen():
+    other = dict(DEFINITION, name="backend", revision="aaaaaaaaaaaa")
+    outcomes = local_outcomes({"frontend": controller_status("COMPLETED")}, [other, DEFINITION])
+    assert [(o["service"], o["state"]) for o in outcomes] == [("backend", "IN_PROGRESS"), ("frontend", "COMPLETED")]
+    assert [o["state"] for o in local_outcomes(None, [DEFINITION])] == ["IN_PROGRESS"]

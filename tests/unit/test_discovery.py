@@ -1,7 +1,8 @@
 """Local discovery and preflight's port ownership, on a recorded `podman ps --all --format json`.
 
 The fixture was recorded on a machine running two clusters: `lead` (1 backend, 10 frontends, its
-registry and HAProxy in containers) and two copies of `flt`.
+registry and HAProxy in containers) and two copies of `flt`, before the service controller
+existed; CONTAINERS adds lead's controller, HAProxy's record under the controller's name and label.
 """
 import copy
 import json
@@ -14,8 +15,18 @@ from ansible_collections.loadbearing.ecs.plugins.module_utils.listeners import c
 
 FIXTURE = os.path.join(os.path.dirname(__file__), "fixtures", "podman", "podman-ps-two-clusters.json")
 with open(FIXTURE) as handle:
-    CONTAINERS = json.load(handle)
-IMAGES = {c["Labels"]["loadbearing.ecs.service"]: c["Image"] for c in CONTAINERS
+    RECORDED = json.load(handle)
+
+
+def controller_of(cluster, state="running"):
+    """A service controller's container: what podman lists, with the controller's name and label."""
+    record = copy.deepcopy(next(c for c in RECORDED if c["Names"][0] == "lead-haproxy"))
+    record.update(Names=["%s-controller" % cluster], Labels={"loadbearing.ecs.controller": cluster}, State=state)
+    return record
+
+
+CONTAINERS = RECORDED + [controller_of("lead")]
+IMAGES = {c["Labels"]["loadbearing.ecs.service"]: c["Image"] for c in RECORDED
           if (c.get("Labels") or {}).get("loadbearing.ecs.cluster") == "lead"}
 SERVICES = [
     {"name": "backend", "listener_port": 8581, "desired_count": 1},
@@ -66,18 +77,63 @@ def test_supplied_images_count_as_present():
     assert found["services"]["ready"] is False
 
 
-@pytest.mark.parametrize("change, ready", [
-    (lambda cs: [c for c in cs if c["Names"][0] != "lead-frontend-7"], False),
-    (lambda cs: [dict(c, State="exited") if c["Names"][0] == "lead-backend-0" else c for c in cs], False),
-    (lambda cs: cs, True),
+def without(*names):
+    return [c for c in CONTAINERS if c["Names"][0] not in names]
+
+
+def replaced(name, **fields):
+    return [dict(c, **fields) if c["Names"][0] == name else c for c in copy.deepcopy(CONTAINERS)]
+
+
+@pytest.mark.parametrize("containers, ready", [
+    (CONTAINERS, True),
+    # How many copies run is the controller's call (it scales): one fewer is still ready.
+    (without("lead-frontend-7"), True),
+    # No controller, or one that does not run, or another cluster's: nothing keeps the copies.
+    (without("lead-controller"), False),
+    (replaced("lead-controller", State="exited"), False),
+    (without("lead-controller") + [controller_of("flt")], False),
+    # A service without a running copy.
+    (replaced("lead-backend-0", State="exited"), False),
+    (without(*["lead-frontend-%d" % index for index in range(10)]), False),
+    # A copy of another image: a rollout (or its rollback) is under way.
+    (replaced("lead-frontend-3", Image=IMAGES["frontend"][:-4] + "0000"), False),
 ])
-def test_every_copy_must_run(change, ready):
-    assert state(containers=change(copy.deepcopy(CONTAINERS)))["services"]["ready"] is ready
+def test_services_are_ready_when_the_controller_runs_copies_of_the_planned_images_only(containers, ready):
+    assert state(containers=containers)["services"]["ready"] is ready
 
 
-def test_more_copies_wanted_than_running():
+def test_the_count_is_the_controllers():
     services = [dict(SERVICES[0]), dict(SERVICES[1], desired_count=11)]
-    assert state(services=services)["services"]["ready"] is False
+    assert state(services=services)["services"]["ready"] is True
+
+
+def test_a_service_at_zero_copies():
+    idle = [dict(SERVICES[0], desired_count=0), SERVICES[1]]
+    assert state(services=idle, containers=without("lead-backend-0"))["services"]["ready"] is True
+    # Copies of a service that should have none: the controller has yet to remove them.
+    assert state(services=idle)["services"]["ready"] is False
+
+
+@pytest.mark.parametrize("bounds, containers, ready", [
+    # Scaled with min_count 0: the controller may have scaled it in to no copy at all.
+    ({"desired_count": 1, "min_count": 0, "max_count": 4}, without("lead-backend-0"), True),
+    ({"desired_count": 1, "min_count": 0, "max_count": 4}, CONTAINERS, True),
+    # desired_count 0 within bounds from 1: the controller keeps at least one copy.
+    ({"desired_count": 0, "min_count": 1, "max_count": 4}, CONTAINERS, True),
+    ({"desired_count": 0, "min_count": 1, "max_count": 4}, without("lead-backend-0"), False),
+])
+def test_a_scaled_service_is_ready_at_any_count_within_its_bounds(bounds, containers, ready):
+    services = [dict(SERVICES[0], **bounds), SERVICES[1]]
+    assert state(services=services, containers=containers)["services"]["ready"] is ready
+
+
+def test_a_new_service_without_copies_is_not_ready():
+    services = SERVICES + [{"name": "worker", "listener_port": 8582, "desired_count": 1}]
+    answers_with_worker = answers() + [{"item": {"name": "worker", "ref": "127.0.0.1:5650/lead/worker:1"}, "status": 200}]
+    found = state(answers_with_worker, services=services)
+    assert found["images"]["worker"] == "127.0.0.1:5650/lead/worker:1"
+    assert found["services"]["ready"] is False
 
 
 def test_the_other_clusters_containers_do_not_count():

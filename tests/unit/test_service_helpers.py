@@ -2,7 +2,7 @@
 import pytest
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.listeners import foreign_listeners, parse_ss_listeners
-from ansible_collections.loadbearing.ecs.plugins.module_utils.service_list import local_replicas
+from ansible_collections.loadbearing.ecs.plugins.module_utils.service_list import local_slots
 
 # Recorded `ss -Htlnp` output of a machine running a registry, HAProxy and one copy.
 SS_OUTPUT = """\
@@ -34,29 +34,47 @@ def test_foreign_listeners(ports, own, taken):
 
 SERVICES = [
     {"name": "backend", "desired_count": 1},
-    {"name": "frontend", "desired_count": 3},
+    {"name": "frontend", "desired_count": 3, "min_count": 2, "max_count": 6},
     {"name": "idle", "desired_count": 0},
 ]
 
 
-def test_local_replicas_have_stable_ports_per_service():
-    replicas = local_replicas(SERVICES, "demo", 20000)
-    assert [(r["name"], r["port"]) for r in replicas] == [
-        ("demo-backend-0", 20000),
-        ("demo-frontend-0", 20100),
-        ("demo-frontend-1", 20101),
-        ("demo-frontend-2", 20102),
-    ]
+def test_every_service_has_its_100_slots_at_stable_ports():
+    slots = local_slots(SERVICES, "demo", 20000)
+    assert len(slots) == 3 * 100
+    assert slots[0] == {"name": "demo-backend-0", "service": "backend", "slot": 0, "port": 20000}
+    assert slots[99] == {"name": "demo-backend-99", "service": "backend", "slot": 99, "port": 20099}
+    assert slots[100] == {"name": "demo-frontend-0", "service": "frontend", "slot": 0, "port": 20100}
+    assert slots[-1] == {"name": "demo-idle-99", "service": "idle", "slot": 99, "port": 20299}
+    assert len(set(s["port"] for s in slots)) == len(slots)
 
 
-def test_scaling_one_service_keeps_the_ports_of_the_others():
+@pytest.mark.parametrize("service, reachable", [
+    # The default deployment (100/200): twice the largest count while rolling out.
+    ({"name": "backend", "desired_count": 1}, 2),
+    ({"name": "backend", "desired_count": 3, "min_count": 2, "max_count": 6}, 12),
+    ({"name": "backend", "desired_count": 8, "max_count": 6}, 16),
+    ({"name": "backend", "desired_count": 4, "deployment": {"maximum_percent": 150}}, 6),
+    ({"name": "backend", "desired_count": 4, "deployment": {"minimum_healthy_percent": 50, "maximum_percent": 100}}, 4),
+    ({"name": "backend", "desired_count": 1, "deployment": {"maximum_percent": 100}}, 2),
+    ({"name": "backend", "desired_count": 50}, 100),
+    ({"name": "backend", "desired_count": 0}, 1),
+])
+def test_reachable_slots_are_those_of_the_largest_count_while_rolling_out(service, reachable):
+    slots = local_slots([service], "demo", 20000, reachable_only=True)
+    assert [s["slot"] for s in slots] == list(range(reachable))
+    assert slots[-1]["port"] == 20000 + reachable - 1
+
+
+def test_changing_a_count_keeps_the_ports_of_every_service():
     scaled = [dict(SERVICES[0], desired_count=2)] + SERVICES[1:]
-    before = {r["name"]: r["port"] for r in local_replicas(SERVICES, "demo", 20000)}
-    after = {r["name"]: r["port"] for r in local_replicas(scaled, "demo", 20000)}
-    assert all(after[name] == port for name, port in before.items())
-    assert after["demo-backend-1"] == 20001
+    before = dict((s["name"], s["port"]) for s in local_slots(SERVICES, "demo", 20000))
+    after = dict((s["name"], s["port"]) for s in local_slots(scaled, "demo", 20000))
+    assert before == after
+    reachable = [s["name"] for s in local_slots(scaled, "demo", 20000, True) if s["service"] == "backend"]
+    assert reachable == ["demo-backend-%d" % slot for slot in range(4)]
 
 
 def test_too_many_copies_for_the_port_block():
-    with pytest.raises(ValueError, match="backend"):
-        local_replicas([{"name": "backend", "desired_count": 101}], "demo", 20000)
+    with pytest.raises(ValueError, match="backend can run 102 copies at once, more than the 100"):
+        local_slots([{"name": "backend", "desired_count": 51}], "demo", 20000, reachable_only=True)

@@ -103,3 +103,51 @@ def test_every_problem_is_reported_at_once():
 def test_retry_policy_and_concurrency_are_checked(fields, expected):
     errors = validate(changed(0, **fields), "demo", "local")[1]
     assert any(expected in error for error in errors), errors
+
+
+@pytest.mark.parametrize("fields, expected", [
+    ({"scale_out_cooldown_s": -1}, "ecs_services[1] (frontend).scale_out_cooldown_s: -1 is out of range 0-86400"),
+    ({"scale_in_cooldown_s": 86401}, "ecs_services[1] (frontend).scale_in_cooldown_s: 86401 is out of range 0-86400"),
+    ({"scale_in_cooldown_s": "60"}, "ecs_services[1] (frontend).scale_in_cooldown_s: must be a whole number, not '60'"),
+    ({"deployment": "rolling"}, "ecs_services[1] (frontend).deployment: must be a mapping, not 'rolling'"),
+    ({"deployment.minimum_healthy_percent": 101},
+     "ecs_services[1] (frontend).deployment.minimum_healthy_percent: 101 is out of range 0-100"),
+    ({"deployment.minimum_healthy_percent": -1},
+     "ecs_services[1] (frontend).deployment.minimum_healthy_percent: -1 is out of range 0-100"),
+    ({"deployment.maximum_percent": 99}, "ecs_services[1] (frontend).deployment.maximum_percent: 99 is out of range 100-400"),
+    ({"deployment.maximum_percent": 401}, "ecs_services[1] (frontend).deployment.maximum_percent: 401 is out of range 100-400"),
+    ({"deployment.maximum_percent": True}, "ecs_services[1] (frontend).deployment.maximum_percent: must be a whole number, not True"),
+    ({"deployment.batch_size": 2}, "ecs_services[1] (frontend).deployment.batch_size: unknown field"),
+    # Every copy needs a slot of the service's 100 ports, old and new ones while rolling out.
+    ({"max_count": 51}, "ecs_services[1] (frontend).deployment.maximum_percent: rolling out at the largest count "
+                        "would run 102 copies, more than the 100 a service can have; lower maximum_percent or max_count"),
+    ({"max_count": 34, "deployment.maximum_percent": 300}, "would run 102 copies, more than the 100"),
+    # Without max_count, min_count above desired_count is the count the service keeps.
+    ({"max_count": None, "min_count": 60}, "would run 120 copies, more than the 100"),
+])
+def test_scaling_and_deployment_fields_are_checked(fields, expected):
+    errors = validate(changed(1, **fields), "demo", "local")[1]
+    assert any(expected in error for error in errors), errors
+
+
+@pytest.mark.parametrize("fields", [
+    {"scale_out_cooldown_s": 0, "scale_in_cooldown_s": 86400},
+    {"deployment": {"minimum_healthy_percent": 0, "maximum_percent": 100}},
+    {"deployment": {"minimum_healthy_percent": 50}},
+    {"deployment": {}},
+    {"deployment": None},
+    {"max_count": 50},
+    {"max_count": 99, "deployment": {"maximum_percent": 100}},
+    {"max_count": 66, "deployment": {"maximum_percent": 150}},
+])
+def test_scaling_and_deployment_fields_within_their_limits(fields):
+    services, errors = validate(changed(1, **fields), "demo", "local")
+    assert errors == []
+    if fields.get("deployment"):
+        assert services[1]["deployment"] == fields["deployment"]
+
+
+def test_the_slot_check_applies_on_both_platforms():
+    errors = validate(changed(0, desired_count=60), "demo", "aws")[1]
+    assert errors == ["ecs_services[0] (backend).deployment.maximum_percent: rolling out at the largest count would "
+                      "run 120 copies, more than the 100 a service can have; lower maximum_percent or max_count"]
