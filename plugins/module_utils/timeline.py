@@ -69,15 +69,24 @@ def fault_effects(events, rows, window_s=2):
     return effects
 
 
-def chart_series(rows, samples, events):
+def decisions_during(decisions, rows):
+    """The service controller's decisions made while the requests ran, with their offset."""
+    if not rows:
+        return []
+    origin, end = rows[0]["second"], rows[-1]["second"] + 1
+    return [dict(d, offset_s=round(d["time"] - origin, 1)) for d in decisions or [] if origin <= d["time"] <= end]
+
+
+def chart_series(rows, samples, events, decisions=None):
     """The series a chart draws, with x in seconds since the first request's start second.
 
     Copies are sampled by the fault runner, which starts before ab and stops after it: samples
     outside the requests' seconds are dropped, and so are faults after them (the report's
     table still lists those); a fault before the first request keeps its negative offset.
+    The service controller's decisions during the requests are marked too.
     """
     if not rows:
-        return {"x": [], "requests": [], "p50_ms": [], "p99_ms": [], "copies": {}, "faults": []}
+        return {"x": [], "requests": [], "p50_ms": [], "p99_ms": [], "copies": {}, "faults": [], "decisions": []}
     origin = rows[0]["second"]
     last = rows[-1]["second"] + 1 - origin
     copies = {}
@@ -99,4 +108,8 @@ def chart_series(rows, samples, events):
         "p99_ms": [row["p99_ms"] for row in rows],
         "copies": copies,
         "faults": faults,
+        "decisions": [{"x": d["offset_s"], "kind": d["kind"], "service": d["service"],
+                       "label": "%s %d>%d" % (d["service"], d["from"], d["to"]) if d["kind"] == "scale" else
+                       "%s %s" % (d["service"], d["kind"])}
+                      for d in decisions_during(decisions, rows)],
     }

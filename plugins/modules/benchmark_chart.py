@@ -15,7 +15,8 @@ version_added: 0.1.0
 description:
   - Draws three panels sharing one time axis, in seconds since the run's first request -
     requests per second, p50 and p99 latency, and running copies of each service - with every
-    injected fault marked by a vertical line.
+    injected fault marked by a vertical line, and each decision of the local service controller
+    (scaling, rollout, rollback) marked on the copies.
   - Renders headless (matplotlib's Agg backend).
 options:
   path:
@@ -34,6 +35,14 @@ options:
     default: []
   events:
     description: Injected faults from the same module.
+    type: list
+    elements: dict
+    default: []
+  decisions:
+    description:
+      - Decisions of the local service controller, each with C(time), C(service), C(kind) (scale,
+        deployment, rollback, replace) and, for a scale, C(from) and C(to).
+      - Those made while the requests ran are marked.
     type: list
     elements: dict
     default: []
@@ -89,6 +98,7 @@ except ImportError:
     MATPLOTLIB_ERROR = traceback.format_exc()
 
 FAULT_COLOURS = {"kill": "tab:red", "restart": "tab:purple"}
+DECISION_COLOURS = {"scale": "tab:green", "deployment": "tab:blue", "rollback": "tab:red", "replace": "tab:gray"}
 
 
 def step(axes, xs, ys, **style):
@@ -108,6 +118,12 @@ def draw(series, path, title):
     latency.legend(loc="upper right")
     for service, points in sorted(series["copies"].items()):
         step(copies, points["x"], points["y"], label=service)
+    # The service controller's decisions, where the copies are: what it did and to which count.
+    for decision in series.get("decisions", []):
+        colour = DECISION_COLOURS.get(decision["kind"], "black")
+        copies.axvline(decision["x"], color=colour, alpha=0.6, linewidth=1, linestyle=":")
+        copies.annotate(decision["label"], xy=(decision["x"], 1), xycoords=("data", "axes fraction"),
+                        xytext=(2, -2), textcoords="offset points", rotation=90, va="top", fontsize=7, color=colour)
     copies.set_ylabel("running copies")
     copies.set_xlabel("seconds since the first request")
     if series["copies"]:
@@ -137,6 +153,7 @@ def main():
             per_second=dict(type="list", elements="dict", required=True),
             samples=dict(type="list", elements="dict", default=[]),
             events=dict(type="list", elements="dict", default=[]),
+            decisions=dict(type="list", elements="dict", default=[]),
             title=dict(type="str", default="Benchmark over time"),
         ),
         supports_check_mode=True,
@@ -144,7 +161,7 @@ def main():
     if not HAS_MATPLOTLIB:
         module.fail_json(msg=missing_required_lib("matplotlib"), exception=MATPLOTLIB_ERROR)
     params = module.params
-    series = chart_series(params["per_second"], params["samples"], params["events"])
+    series = chart_series(params["per_second"], params["samples"], params["events"], params["decisions"])
     if not module.check_mode:
         draw(series, params["path"], params["title"])
     module.exit_json(changed=not module.check_mode, path=params["path"], seconds=len(series["x"]))

@@ -5,7 +5,7 @@ import pytest
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.apachebench import parse_ab_gnuplot, parse_ab_output
 from ansible_collections.loadbearing.ecs.plugins.module_utils.timeline import (
-    chart_series, fault_effects, per_second, percentile)
+    chart_series, decisions_during, fault_effects, per_second, percentile)
 
 FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "ab_gnuplot")
 RECORDED = sorted(name[:-4] for name in os.listdir(FIXTURES) if name.endswith(".tsv"))
@@ -109,3 +109,29 @@ def test_chart_series_share_one_time_axis():
     late = dict(EVENTS[0], time=105.5)
     assert chart_series(ROWS, [], [late])["faults"] == []
     assert chart_series(ROWS, [], [dict(late, time=104.0)])["faults"][0]["x"] == 4.0
+
+
+# Decisions as the service controller writes them to decisions.jsonl.
+DECISIONS = [
+    {"time": 98.0, "service": "frontend", "kind": "deployment", "reason": "revision abc is in service"},
+    {"time": 101.2, "service": "frontend", "kind": "scale", "from": 10, "to": 14,
+     "reason": "10 -> 14 copies: 587 requests per copy per minute over 5 s, above the target 420"},
+    {"time": 103.6, "service": "frontend", "kind": "rollback", "reason": "revision def failed"},
+    {"time": 104.5, "service": "frontend", "kind": "scale", "from": 14, "to": 10, "reason": "after the run"},
+]
+
+
+def test_decisions_during_keeps_those_made_while_the_requests_ran():
+    during = decisions_during(DECISIONS, ROWS)
+    assert [(d["kind"], d["offset_s"]) for d in during] == [("scale", 1.2), ("rollback", 3.6)]
+    assert decisions_during(DECISIONS, []) == []
+    assert decisions_during([], ROWS) == []
+
+
+def test_chart_series_mark_the_decisions_on_the_time_axis():
+    series = chart_series(ROWS, [], [], DECISIONS)
+    assert series["decisions"] == [
+        {"x": 1.2, "kind": "scale", "service": "frontend", "label": "frontend 10>14"},
+        {"x": 3.6, "kind": "rollback", "service": "frontend", "label": "frontend rollback"},
+    ]
+    assert chart_series(ROWS, [], [])["decisions"] == []
