@@ -13,10 +13,16 @@ export ANSIBLE_HOME := $(CURDIR)/.ansible
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export ANSIBLE_FORCE_COLOR ?= 0
 
-.PHONY: demo test deps debian-packages venv test-venv unit lint sanity integration aws molecule terminate collection clean bench
+.PHONY: status demo test deps debian-packages venv test-venv unit lint sanity integration aws molecule terminate collection clean bench
 
 demo: deps ## Whole lifecycle on this machine: init, artifacts, build, throughput
 	$(BIN)/ansible-playbook playbooks/site.yml
+
+# The local service controller's view of a cluster: copies, target against measured, decisions.
+CLUSTER ?= demo
+status: ## Copies of each service, its target and measured load, and the last decisions (local)
+	@python3 /var/lib/loadbearing-ecs/$(CLUSTER)/controller/service_controller.py status \
+	  --dir /var/lib/loadbearing-ecs/$(CLUSTER)/controller
 
 terminate: deps ## Remove everything the demo made
 	$(BIN)/ansible-playbook playbooks/terminate.yml
