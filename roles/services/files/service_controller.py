@@ -480,7 +480,8 @@ class Controller(object):
             count = wanted
         state["count"] = count
         self.save()
-        # Copies that stay down are replaced; running ones out of service are put back once healthy.
+        # Copies that stay down are replaced; running ones out of service are put back once healthy
+        # (after HAProxy started without its saved states, or a controller stopped mid-drain).
         running = [c for c in current if c["running"]]
         for copy in current:
             self.not_running[copy["name"]] = 0 if copy["running"] else self.not_running[copy["name"]] + 1
@@ -490,7 +491,7 @@ class Controller(object):
             self.stop_copies(active, dead)
         check = active["health_check"]
         for copy in running:
-            if self.server(copy).get("status") == "MAINT" and self.healthy(
+            if self.server(copy).get("status") in ("MAINT", "DRAIN") and self.healthy(
                     active, copy, self.clock() + check["timeout_s"] * check["healthy_threshold"] + 1):
                 self.haproxy.set_state(name, copy["name"], "ready")
         alive = [c for c in current if c not in dead]
