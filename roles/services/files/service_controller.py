@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright: loadbearing.ecs contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The local platform's service controller: the stand-in for the ECS service scheduler and for
@@ -96,7 +95,7 @@ class Podman(object):
 
     def _run(self, args, timeout=120):
         proc = subprocess.run(["podman"] + args, capture_output=True, text=True, env=self.env, timeout=timeout,
-                              preexec_fn=leave_the_controllers_cgroups)
+                              preexec_fn=leave_the_controllers_cgroups, check=False)
         if proc.returncode != 0:
             raise RuntimeError("podman %s failed (exit %d): %s" % (args[0], proc.returncode, proc.stderr.strip()))
         return proc.stdout
@@ -142,7 +141,7 @@ class Podman(object):
     def describe(self, name):
         """How a copy stands, in words: running or its exit code, and its restarts."""
         proc = subprocess.run(["podman", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}",
-                               name], capture_output=True, text=True, env=self.env, timeout=30)
+                               name], capture_output=True, text=True, env=self.env, timeout=30, check=False)
         fields = proc.stdout.split()
         if proc.returncode != 0 or len(fields) != 3:
             return "%s is gone" % name
@@ -152,7 +151,7 @@ class Podman(object):
 
     def logs(self, name, lines=10):
         proc = subprocess.run(["podman", "logs", "--tail", str(lines), name], capture_output=True, text=True,
-                              env=self.env, timeout=30)
+                              env=self.env, timeout=30, check=False)
         return (proc.stdout + proc.stderr).splitlines()[-lines:]
 
 
