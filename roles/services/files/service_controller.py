@@ -398,8 +398,10 @@ class Controller(object):
         rolling_back = active is not definition
         if not rolling_back:
             self.set_deployment(active, "IN_PROGRESS")
-            self.decide(name, "deployment", "rolling out revision %s (%s) to %d copies, %s"
-                        % (active["revision"], active["image"], count, active["deployment"]),
+            self.decide(name, "deployment", "rolling out revision %s (%s) to %d copies, minimum healthy %d%%, "
+                        "maximum %d%%" % (active["revision"], active["image"], count,
+                                          active["deployment"]["minimum_healthy_percent"],
+                                          active["deployment"]["maximum_percent"]),
                         revision=active["revision"])
         # Copies of the active revision that the load balancer does not serve yet get their check.
         self.refresh_stats()
@@ -559,9 +561,15 @@ def print_status(directory):
     print("cluster %s, updated %s" % (status["cluster"], time.strftime("%H:%M:%S", time.localtime(status["updated"]))))
     for name, service in sorted(status["services"].items()):
         deployment = service.get("deployment") or {}
-        print("%s: %s/%s copies in service (bounds %s-%s), target %s, measured %s, deployment %s %s" % (
-            name, service.get("in_service"), service.get("desired_count"), service.get("min_count"),
-            service.get("max_count"), service.get("target"), service.get("measured"),
+        measured = service.get("measured")
+        load = "measured %s" % ("-" if measured is None else "%.0f" % measured)
+        if service.get("target"):
+            scaling_text = "bounds %s-%s, target %s requests per copy per minute, %s" % (
+                service.get("min_count"), service.get("max_count"), service["target"], load)
+        else:
+            scaling_text = "not scaled, %s requests per copy per minute" % load
+        print("%s: %s of %s copies in service (%s); deployment %s %s" % (
+            name, service.get("in_service"), service.get("desired_count"), scaling_text,
             deployment.get("revision"), deployment.get("state")))
         for event in service.get("decisions", [])[-5:]:
             print("  %s %s: %s" % (time.strftime("%H:%M:%S", time.localtime(event["time"])), event["kind"], event["reason"]))
