@@ -45,6 +45,7 @@ REVISION_LABEL = "loadbearing.ecs.revision"
 # ~0.2 s, and a `podman restart` takes the copy's stop timeout.
 DEAD_AFTER_TICKS = 10
 DECISIONS_KEPT = 20
+DECISIONS_LOG_BYTES = 1024 * 1024
 PROBE_INTERVAL_S = 0.25
 
 
@@ -240,8 +241,23 @@ class Controller(object):
         log("%s %s: %s" % (service, kind, reason))
         with open(self.decisions_path, "a") as handle:
             handle.write(json.dumps(event, sort_keys=True) + "\n")
+        self.trim_decisions()
         status = self.status.setdefault(service, {})
         status["decisions"] = (status.get("decisions", []) + [event])[-DECISIONS_KEPT:]
+
+    def trim_decisions(self):
+        """Keep the decision log small: past DECISIONS_LOG_BYTES, only its newer half stays."""
+        try:
+            if os.path.getsize(self.decisions_path) <= DECISIONS_LOG_BYTES:
+                return
+            with open(self.decisions_path) as handle:
+                lines = handle.readlines()
+            temporary = self.decisions_path + ".tmp"
+            with open(temporary, "w") as handle:
+                handle.writelines(lines[len(lines) // 2:])
+            os.replace(temporary, self.decisions_path)
+        except OSError as exc:
+            log("could not trim %s: %s" % (self.decisions_path, exc))
 
     def set_deployment(self, definition, state, **details):
         deployment = dict(details, state=state, revision=definition["revision"], image=definition["image"],
