@@ -172,3 +172,25 @@ def test_services_keep_their_grace_period(aws):
     assert ecs.describe_services(cluster="grace", services=["web"])["services"][0]["healthCheckGracePeriodSeconds"] == 30
     ecs.update_service(cluster="grace", service="web", healthCheckGracePeriodSeconds=45)
     assert ecs.describe_services(cluster="grace", services=["web"])["services"][0]["healthCheckGracePeriodSeconds"] == 45
+
+
+def test_services_keep_their_deployment_configuration(aws):
+    ecs = aws.client("ecs")
+    ecs.create_cluster(clusterName="rollouts")
+    ecs.register_task_definition(family="rollouts-web", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}])
+    breaker = {"enable": True, "rollback": True}
+    ecs.create_service(cluster="rollouts", serviceName="web", taskDefinition="rollouts-web", desiredCount=1,
+                       deploymentConfiguration={"minimumHealthyPercent": 50, "maximumPercent": 150,
+                                                "deploymentCircuitBreaker": breaker})
+    described = ecs.describe_services(cluster="rollouts", services=["web"])["services"][0]["deploymentConfiguration"]
+    assert described == {"minimumHealthyPercent": 50, "maximumPercent": 150, "deploymentCircuitBreaker": breaker}
+    ecs.update_service(cluster="rollouts", service="web", deploymentConfiguration={
+        "minimumHealthyPercent": 100, "maximumPercent": 200, "deploymentCircuitBreaker": {"enable": True, "rollback": False}})
+    described = ecs.describe_services(cluster="rollouts", services=["web"])["services"][0]["deploymentConfiguration"]
+    assert described == {"minimumHealthyPercent": 100, "maximumPercent": 200,
+                         "deploymentCircuitBreaker": {"enable": True, "rollback": False}}
+    # A service created without one gets ECS's defaults.
+    ecs.create_service(cluster="rollouts", serviceName="plain", taskDefinition="rollouts-web", desiredCount=1)
+    described = ecs.describe_services(cluster="rollouts", services=["plain"])["services"][0]["deploymentConfiguration"]
+    assert described == {"minimumHealthyPercent": 100, "maximumPercent": 200,
+                         "deploymentCircuitBreaker": {"enable": False, "rollback": False}}
