@@ -24,6 +24,13 @@ def service_list():
         return yaml.safe_load(handle)["ecs_services"]
 
 
+def expected_deployment(service):
+    deployment = service.get("deployment") or {}
+    return {"minimumHealthyPercent": deployment.get("minimum_healthy_percent", 100),
+            "maximumPercent": deployment.get("maximum_percent", 200),
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+
+
 def extra_vars(tmp_path, **values):
     path = tmp_path / "vars.json"
     path.write_text(json.dumps(dict(IMAGES, **values)))
@@ -110,7 +117,11 @@ def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
     ecs = emulator_clean.client("ecs")
     frontend = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]
     assert frontend["desiredCount"] == 10
-    # moto keeps no deploymentConfiguration (circuit breaker, percents): not checkable here.
+    # The list's percents (ECS's defaults for a service that names none) and the circuit breaker
+    # with rollback (models/ecs_deployment_configuration.py keeps what ECS returns).
+    for listed in service_list():
+        described = ecs.describe_services(cluster=CLUSTER, services=[listed["name"]])["services"][0]
+        assert described["deploymentConfiguration"] == expected_deployment(listed), listed["name"]
     taskdef = ecs.describe_task_definition(taskDefinition=frontend["taskDefinition"])["taskDefinition"]
     container = taskdef["containerDefinitions"][0]
     assert taskdef["networkMode"] == "bridge"
@@ -124,6 +135,15 @@ def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
         ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (10, 20)
     assert frontend["deployments"][0]["rolloutState"] == "COMPLETED"
+    # Target tracking as the list says, read back from Application Auto Scaling.
+    listed = [s for s in service_list() if s["name"] == "frontend"][0]
+    policy = emulator_clean.client("application-autoscaling").describe_scaling_policies(
+        ServiceNamespace="ecs", ResourceId="service/demo/frontend")["ScalingPolicies"][0]
+    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["TargetValue"] == listed.get("requests_per_target", 420) == 420
+    assert tracking["PredefinedMetricSpecification"]["PredefinedMetricType"] == "ALBRequestCountPerTarget"
+    assert (tracking["ScaleOutCooldown"], tracking["ScaleInCooldown"]) == (
+        listed["scale_out_cooldown_s"], listed["scale_in_cooldown_s"])
 
 
 def test_hosts_join_the_cluster_as_managed_scaling_starts_them(emulator_clean):
@@ -159,9 +179,18 @@ def test_build_applies_new_bounds_and_removes_services_that_left_the_list(emulat
     ecs.create_service(cluster=CLUSTER, serviceName="retired", taskDefinition=family, desiredCount=1)
     services = service_list()
     frontend = [s for s in services if s["name"] == "frontend"][0]
-    frontend.update(min_count=12, max_count=24)
+    frontend.update(min_count=12, max_count=24, deployment={"minimum_healthy_percent": 50, "maximum_percent": 150},
+                    scale_out_cooldown_s=30, scale_in_cooldown_s=120)
     run = emulator_clean.playbook("build.yml", "-e", extra_vars(tmp_path, ecs_services=services))
     assert run.rc == 0, run.failure()
+    # A changed deployment configuration reaches the running service, with no new deployment.
+    described = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]
+    assert described["deploymentConfiguration"] == expected_deployment(frontend)
+    assert len(described["deployments"]) == 1
+    tracking = emulator_clean.client("application-autoscaling").describe_scaling_policies(
+        ServiceNamespace="ecs", ResourceId="service/demo/frontend")["ScalingPolicies"][0][
+        "TargetTrackingScalingPolicyConfiguration"]
+    assert (tracking["ScaleOutCooldown"], tracking["ScaleInCooldown"]) == (30, 120)
     target = emulator_clean.client("application-autoscaling").describe_scalable_targets(
         ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (12, 24)
