@@ -8,6 +8,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils.images import image_plan
 from conftest import ROOT
 from leftovers import leftovers
 from models.ecs_deployments import UNHEALTHY_IMAGE_MARKER
@@ -22,6 +23,24 @@ IMAGES = {"ecs_images": {
 def service_list():
     with open(os.path.join(ROOT, "inventory", "aws", "group_vars", "all", "services.yml")) as handle:
         return yaml.safe_load(handle)["ecs_services"]
+
+
+def push_the_retry_proxy(emulator):
+    """What artifacts' build host pushes (moto stores no layers): the retry proxy's manifest under
+    the tag the plan gives it, in the repository init made. Returns the planned reference."""
+    registry = "%s.dkr.ecr.us-east-1.amazonaws.com" % emulator.client("sts").get_caller_identity()["Account"]
+    planned = image_plan(service_list(), CLUSTER, registry, os.path.join(ROOT, "packer"), sidecar=True)["services"]
+    proxy = [image for image in planned if image["name"] == "retry-proxy"][0]
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {"digest": "sha256:" + "c" * 64, "size": 1,
+                           "mediaType": "application/vnd.docker.container.image.v1+json"}, "layers": []}
+    emulator.client("ecr").put_image(repositoryName=proxy["repository"], imageManifest=json.dumps(manifest),
+                                     imageTag=proxy["tag"])
+    return proxy["ref"]
+
+
+def environment(container):
+    return dict((pair["name"], pair["value"]) for pair in container.get("environment", []))
 
 
 def expected_deployment(service):
@@ -76,7 +95,9 @@ def test_init_creates_the_scaffolding(emulator_clean):
     found = leftovers(emulator_clean, CLUSTER)
     assert len(found["subnets"]) == 4
     assert len(found["nat_gateways"]) == 1
-    assert sorted(found["ecr_repositories"]) == ["demo/backend", "demo/frontend"]
+    # One repository per image: the services', and the retry proxy's (the frontend calls the backend,
+    # which has a retry policy).
+    assert sorted(found["ecr_repositories"]) == ["demo/backend", "demo/frontend", "demo/retry-proxy"]
     assert sorted(found["iam_roles"]) == ["demo-us-east-1-builder", "demo-us-east-1-ecs-host",
                                           "demo-us-east-1-loadgen", "demo-us-east-1-task-execution"]
     assert found["s3_buckets"] == ["demo-ssm-123456789012-us-east-1"]
@@ -94,7 +115,8 @@ def test_init_creates_the_scaffolding(emulator_clean):
     tagged = ec2.describe_addresses(Filters=[{"Name": "tag:loadbearing:cluster", "Values": [CLUSTER]}])["Addresses"]
     assert len(tagged) == len(found["nat_gateways"])
     ecr = emulator_clean.client("ecr")
-    for repository in ecr.describe_repositories(repositoryNames=["demo/backend", "demo/frontend"])["repositories"]:
+    for repository in ecr.describe_repositories(repositoryNames=found["ecr_repositories"])["repositories"]:
+        assert repository["imageTagMutability"] == "IMMUTABLE"
         tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"]
         assert {"Key": "loadbearing:cluster", "Value": CLUSTER} in tags
     provider = emulator_clean.client("ecs").describe_capacity_providers(capacityProviders=["demo-hosts"])["capacityProviders"][0]
@@ -105,10 +127,13 @@ def test_init_creates_the_scaffolding(emulator_clean):
 
 
 def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
+    # The services' images are supplied; the retry proxy's is found in ECR by its content tag.
+    proxy_ref = push_the_retry_proxy(emulator_clean)
     refs = tmp_path / "images.json"
     refs.write_text(json.dumps(IMAGES))
     run = emulator_clean.playbook("build.yml", "-e", "@%s" % refs)
     assert run.rc == 0, run.failure()
+    assert "role_builder" not in run.output and "Start the build host" not in run.output
     found = leftovers(emulator_clean, CLUSTER)
     assert sorted(found["load_balancers"]) == ["demo-internal", "demo-public"]
     assert sorted(found["target_groups"]) == ["demo-backend", "demo-frontend"]
@@ -123,14 +148,34 @@ def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
         described = ecs.describe_services(cluster=CLUSTER, services=[listed["name"]])["services"][0]
         assert described["deploymentConfiguration"] == expected_deployment(listed), listed["name"]
     taskdef = ecs.describe_task_definition(taskDefinition=frontend["taskDefinition"])["taskDefinition"]
-    container = taskdef["containerDefinitions"][0]
+    print(json.dumps(taskdef, indent=2, default=str))  # the registered task definition, shown with -s
     assert taskdef["networkMode"] == "bridge"
-    assert container["portMappings"][0]["hostPort"] == 0
+    container, proxy = taskdef["containerDefinitions"]
+    assert container["name"] == "frontend" and container["image"] == IMAGES["ecs_images"]["frontend"]
+    assert container["portMappings"] == [{"containerPort": 8000, "hostPort": 0, "protocol": "tcp"}]
     assert container["logConfiguration"]["logDriver"] == "awslogs"
-    backend_url = [e["value"] for e in container["environment"] if e["name"] == "BACKEND_URL"][0]
+    # The frontend calls the backend through the retry proxy beside it, linked by name...
+    assert container["links"] == ["retry-proxy"]
+    assert container["dependsOn"] == [{"containerName": "retry-proxy", "condition": "START"}]
+    assert environment(container)["BACKEND_URL"] == "http://retry-proxy:8081/"
+    # ...which calls the internal ALB with the backend's policy, from the image found in ECR.
     internal = emulator_clean.client("elbv2").describe_load_balancers(Names=["demo-internal"])["LoadBalancers"][0]
-    assert backend_url == "http://%s:8081/" % internal["DNSName"]
     assert internal["Scheme"] == "internal"
+    assert proxy["name"] == "retry-proxy" and proxy["image"] == proxy_ref and proxy["essential"] is True
+    policy = [s for s in service_list() if s["name"] == "backend"][0]["retry_policy"]
+    proxy_env = environment(proxy)
+    assert proxy_env["LOADBEARING_RETRY_POLICIES"] == "backend"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_URL"] == "http://%s:8081" % internal["DNSName"]
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_LISTEN"] == "8081"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_ON_BODY"] == policy["on_body"]
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_ATTEMPTS"] == str(policy["attempts"])
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_BUDGET_PERCENT"] == str(policy["budget_percent"])
+    assert "portMappings" not in proxy or proxy["portMappings"] == []
+    assert proxy["logConfiguration"]["options"]["awslogs-stream-prefix"] == "frontend-retry-proxy"
+    # The backend has a policy but calls nobody: it runs alone.
+    backend = ecs.describe_services(cluster=CLUSTER, services=["backend"])["services"][0]
+    (alone,) = ecs.describe_task_definition(taskDefinition=backend["taskDefinition"])["taskDefinition"]["containerDefinitions"]
+    assert alone["name"] == "backend" and "links" not in alone
     target = emulator_clean.client("application-autoscaling").describe_scalable_targets(
         ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (10, 20)
