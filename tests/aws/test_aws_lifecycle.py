@@ -226,6 +226,13 @@ def test_build_applies_new_bounds_and_removes_services_that_left_the_list(emulat
     frontend = [s for s in services if s["name"] == "frontend"][0]
     frontend.update(min_count=12, max_count=24, deployment={"minimum_healthy_percent": 50, "maximum_percent": 150},
                     scale_out_cooldown_s=30, scale_in_cooldown_s=120)
+    # Check mode says the deployment configuration would change, and changes nothing.
+    before = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["deploymentConfiguration"]
+    checked = emulator_clean.playbook("build.yml", "--check", "-e", extra_vars(tmp_path, ecs_services=services))
+    assert checked.rc == 0, checked.failure()
+    assert any(task.endswith("Keep each service's deployment configuration as the list says")
+               for task in checked.changed_tasks()), checked.changed_tasks()
+    assert ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["deploymentConfiguration"] == before
     run = emulator_clean.playbook("build.yml", "-e", extra_vars(tmp_path, ecs_services=services))
     assert run.rc == 0, run.failure()
     # A changed deployment configuration reaches the running service, with no new deployment.
