@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: ecs_service_deployment_configuration
 short_description: The deployment configuration of an existing ECS service
-version_added: 0.1.0
+version_added: 0.2.0
 description:
   - Sets how a new revision replaces an ECS service's tasks (minimum healthy and maximum percent)
     and its deployment circuit breaker, when they differ from what the service has.

@@ -203,3 +203,10 @@ def test_other_methods_reach_the_load_balancer_once(sidecar):
         assert answer.status == 200
     assert sidecar["alb"].calls - calls_before == 1
     assert counters(sidecar)["calls"] == before["calls"]
+
+
+def test_a_policy_without_its_load_balancer_stops_the_proxy_with_the_variable_named(proxy_image):
+    stopped = run(["podman", "run", "--rm", "--network", "none", "--env", "LOADBEARING_RETRY_POLICIES=backend",
+                   "--env", "LOADBEARING_RETRY_BACKEND_LISTEN=8081", proxy_image["ref"]])
+    assert stopped.returncode == 2
+    assert "LOADBEARING_RETRY_BACKEND_URL must be the load balancer's http:// URL" in stopped.stderr

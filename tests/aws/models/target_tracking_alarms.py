@@ -19,8 +19,8 @@ _put_scaling_policy = models.ApplicationAutoscalingBackend.put_scaling_policy
 
 @functools.wraps(_put_scaling_policy)
 def _put_replacing_the_alarms(self, policy_name, service_namespace, resource_id, scalable_dimension, *args, **kwargs):
-    key = models.FakeApplicationAutoscalingPolicy.formulate_key(service_namespace, resource_id, scalable_dimension,
-                                                                 policy_name)
+    key = models.FakeApplicationAutoscalingPolicy.formulate_key(
+        service_namespace, resource_id, scalable_dimension, policy_name)
     replaced = self.policies.get(key)
     if replaced is not None:
         replaced.delete_alarms(self.account_id, self.region_name)
