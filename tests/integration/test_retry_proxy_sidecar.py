@@ -25,7 +25,6 @@ from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy impor
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(os.path.realpath(os.environ.get("ANSIBLE_PLAYBOOK", os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))))
 CLUSTER = "sidecartest"
-REGISTRY_PORT = 5250
 CONTAINER = "%s-%s" % (CLUSTER, SIDECAR_NAME)
 TRUST_FILE = "/etc/containers/registries.conf.d/50-loadbearing-%s.conf" % CLUSTER
 
@@ -88,23 +87,24 @@ def clean_up(registry_dir=None):
 def registry(tmp_path_factory):
     """A distribution registry of the test's own on loopback, trusted by podman, as the registry role runs one."""
     clean_up()
+    port = free_port()
     root = tmp_path_factory.mktemp("registry")
     config = root / "config.yml"
     config.write_text(json.dumps({
         "version": 0.1, "storage": {"filesystem": {"rootdirectory": str(root / "data")}},
-        "http": {"addr": "127.0.0.1:%d" % REGISTRY_PORT}}))
+        "http": {"addr": "127.0.0.1:%d" % port}}))
     with open(TRUST_FILE, "w") as handle:
-        handle.write('[[registry]]\nlocation = "127.0.0.1:%d"\ninsecure = true\n' % REGISTRY_PORT)
+        handle.write('[[registry]]\nlocation = "127.0.0.1:%d"\ninsecure = true\n' % port)
     proc = subprocess.Popen(["docker-registry", "serve", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 15
     while True:
         try:
-            urllib.request.urlopen("http://127.0.0.1:%d/v2/" % REGISTRY_PORT, timeout=1).read()
+            urllib.request.urlopen("http://127.0.0.1:%d/v2/" % port, timeout=1).read()
             break
         except OSError:
             assert time.time() < deadline and proc.poll() is None, "the test's registry did not start"
             time.sleep(0.2)
-    yield "127.0.0.1:%d" % REGISTRY_PORT
+    yield "127.0.0.1:%d" % port
     proc.terminate()
     proc.wait(timeout=10)
     clean_up()
