@@ -32,19 +32,29 @@ options:
     type: str
     required: true
   packer_dir:
-    description: The directory with C(service.pkr.hcl), C(base/) and C(services/); the collection's by default.
+    description: The directory with C(service.pkr.hcl), C(base/), C(services/) and C(retry-proxy/); the collection's by default.
     type: path
+  sidecar:
+    description:
+      - Whether the platform's tasks carry the retry proxy as a sidecar (AWS). Then, when a service
+        calls one that has a C(retry_policy), the plan also holds the C(retry-proxy) image (HAProxy
+        with retry_policy.lua, from C(retry-proxy/)), and its base in C(bases).
+    type: bool
+    default: false
 """
 
 EXAMPLES = r"""
 plan: "{{ ecs_services | loadbearing.ecs.image_plan(ecs_cluster_name, '127.0.0.1:5050') }}"
+aws_plan: "{{ ecs_services | loadbearing.ecs.image_plan(ecs_cluster_name, ecr_registry, sidecar=true) }}"
 """
 
 RETURN = r"""
 _value:
   description:
-    - C(base), the base image (C(suite), C(packages), C(hook), C(ref)), and C(services), one dict per
-      service with C(name), C(template), C(source), C(variables), C(repository), C(tag) and C(ref).
+    - C(base), the services' base image (C(suite), C(packages), C(hook), C(ref)); C(bases), every base
+      image the planned images need; and C(services), one dict per image (each service's, then the
+      retry proxy's when planned) with C(name), C(template), C(source), C(variables), C(repository),
+      C(tag) and C(ref).
     - Paths are relative to the Packer directory.
   type: dict
 """
@@ -58,9 +68,9 @@ from ansible_collections.loadbearing.ecs.plugins.module_utils.images import imag
 COLLECTION_PACKER_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))), "packer")
 
 
-def _image_plan(services, cluster, registry, packer_dir=None):
+def _image_plan(services, cluster, registry, packer_dir=None, sidecar=False):
     try:
-        return image_plan(services, cluster, registry, packer_dir or COLLECTION_PACKER_DIR)
+        return image_plan(services, cluster, registry, packer_dir or COLLECTION_PACKER_DIR, bool(sidecar))
     except (KeyError, ValueError, TypeError, OSError) as exc:
         raise AnsibleFilterError("cannot plan the images: %s" % exc)
 

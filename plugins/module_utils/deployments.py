@@ -63,3 +63,44 @@ def local_outcome(status, definition):
 def local_outcomes(statuses, definitions):
     """local_outcome of each definition, in order, from the controller's status of every service."""
     return [local_outcome((statuses or {}).get(d["name"]), d) for d in definitions]
+
+
+# What ECS uses for a rolling-update service that names none, and what the service list defaults to.
+DEFAULT_MINIMUM_HEALTHY_PERCENT = 100
+DEFAULT_MAXIMUM_PERCENT = 200
+
+
+def deployment_configuration(minimum_healthy_percent, maximum_percent, circuit_breaker=True, rollback=True):
+    """An ECS deploymentConfiguration: the percents, and the circuit breaker with or without rollback."""
+    if not 0 <= minimum_healthy_percent <= 100:
+        raise ValueError("minimum_healthy_percent must be from 0 to 100, not %r" % minimum_healthy_percent)
+    if not 100 <= maximum_percent <= 400:
+        raise ValueError("maximum_percent must be from 100 to 400, not %r" % maximum_percent)
+    if rollback and not circuit_breaker:
+        raise ValueError("rollback needs the circuit breaker")
+    return {
+        "minimumHealthyPercent": minimum_healthy_percent,
+        "maximumPercent": maximum_percent,
+        "deploymentCircuitBreaker": {"enable": bool(circuit_breaker), "rollback": bool(rollback)},
+    }
+
+
+def configuration_differences(current, wanted):
+    """The fields of an ECS deploymentConfiguration that differ, as `name: current -> wanted`.
+
+    Only the fields `wanted` names count: ECS may return more (alarms, for example). A field ECS
+    does not return is compared with its default.
+    """
+    current = current or {}
+    defaults = {"minimumHealthyPercent": DEFAULT_MINIMUM_HEALTHY_PERCENT, "maximumPercent": DEFAULT_MAXIMUM_PERCENT,
+                "deploymentCircuitBreaker": {"enable": False, "rollback": False}}
+    differences = []
+    for field in sorted(wanted):
+        if field == "deploymentCircuitBreaker":
+            have = dict(defaults[field], **(current.get(field) or {}))
+            for flag in sorted(wanted[field]):
+                if bool(have.get(flag)) != bool(wanted[field][flag]):
+                    differences.append("%s.%s: %s -> %s" % (field, flag, have.get(flag), wanted[field][flag]))
+        elif current.get(field, defaults.get(field)) != wanted[field]:
+            differences.append("%s: %s -> %s" % (field, current.get(field, defaults.get(field)), wanted[field]))
+    return differences

@@ -116,6 +116,9 @@ def aws_state(answers, services, cluster, region, supplied=None):
     ecr = answers["ecr"]
     images = dict((i["repository"].split("/", 1)[1], i["uri"]) for i in ecr["images"] if i["image_exists"])
     images.update(supplied)
+    # Every planned image: the services', then any other the plan holds (the retry proxy's).
+    names = [s["name"] for s in services]
+    names += [n for n in (i["repository"].split("/", 1)[1] for i in ecr["images"]) if n not in names]
 
     balancers = [lb for lb in answers["albs"].get("load_balancers") or [] if _tagged(lb, cluster)]
     dns = dict(("public" if lb.get("scheme") == "internet-facing" else "internal", lb.get("dns_name", "")) for lb in balancers)
@@ -147,7 +150,7 @@ def aws_state(answers, services, cluster, region, supplied=None):
         },
         "registry": {"url": ecr["registry"], "ready": all(i["repository_exists"] for i in ecr["images"])},
         "images": images,
-        "images_missing": [s["name"] for s in services if s["name"] not in images],
+        "images_missing": [name for name in names if name not in images],
         "loadbalancer": {
             "ready": kinds <= set(dns) and all(s["name"] in target_groups for s in services),
             "endpoints": endpoints,

@@ -18,38 +18,47 @@ import json
 import os
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.packer import CONTENT_TAG_LENGTH, fingerprint
+from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import SIDECAR_NAME, retry_proxy_needed
 
 TEMPLATE = "service.pkr.hcl"
-BASE_RECIPE = os.path.join("base", "recipe.json")
-BASE_HOOK = os.path.join("base", "hook.sh")
+BASE_DIR = "base"
 BASE_TAG_LENGTH = 12
 LABEL = "loadbearing.ecs.cluster"
+# The retry proxy, an ECS task's sidecar (retry_policy.task_containers): its own base (HAProxy)
+# and its files in packer/retry-proxy, built with the services' template.
+SIDECAR_DIR = SIDECAR_NAME
 
 
-def base_image(packer_dir, cluster):
-    """The slim base image: its recipe (suite, packages, hook) and its reference.
+def debian_base(packer_dir, cluster, recipe_dir, name):
+    """An image unpacked from Debian packages: its recipe (suite, packages, hook) and reference.
 
-    The tag follows the recipe, so a changed recipe makes a new base, and with it new service
-    images. The mirror the packages come from is not part of it: the same packages are the
-    same image.
+    recipe_dir, under the Packer directory, holds recipe.json and hook.sh. The tag follows them,
+    so a changed recipe makes a new base, and with it new images on top. The mirror the packages
+    come from is not part of it: the same packages are the same image.
     """
-    with open(os.path.join(packer_dir, BASE_RECIPE)) as handle:
+    hook_path = os.path.join(recipe_dir, "hook.sh")
+    with open(os.path.join(packer_dir, recipe_dir, "recipe.json")) as handle:
         recipe = json.load(handle)
-    with open(os.path.join(packer_dir, BASE_HOOK), "rb") as handle:
+    with open(os.path.join(packer_dir, hook_path), "rb") as handle:
         hook = handle.read()
     digest = hashlib.sha256()
     digest.update(json.dumps(recipe, sort_keys=True).encode("utf-8"))
     digest.update(hook)
-    repository = "localhost/%s/base" % cluster
+    repository = "localhost/%s/%s" % (cluster, name)
     tag = digest.hexdigest()[:BASE_TAG_LENGTH]
     return {
         "suite": recipe["suite"],
         "packages": list(recipe["packages"]),
-        "hook": BASE_HOOK,
+        "hook": hook_path,
         "repository": repository,
         "tag": tag,
         "ref": "%s:%s" % (repository, tag),
     }
+
+
+def base_image(packer_dir, cluster):
+    """The services' slim base image (python3, busybox), from packer/base."""
+    return debian_base(packer_dir, cluster, BASE_DIR, "base")
 
 
 def service_variables(service, cluster, registry, base_ref):
@@ -72,37 +81,65 @@ def service_variables(service, cluster, registry, base_ref):
     }
 
 
-def image_plan(services, cluster, registry, packer_dir):
-    """Every image of the cluster: the base, and per service its Packer input, tag and reference.
+def sidecar_variables(cluster, registry, base_ref):
+    """The Packer variables of the retry proxy's image, but its tag."""
+    return {
+        "base_image": base_ref,
+        "source_dir": "%s/app" % SIDECAR_DIR,
+        "repository": "%s/%s/%s" % (registry, cluster, SIDECAR_NAME),
+        "changes": [
+            "ENTRYPOINT []",
+            'CMD ["/bin/sh", "/app/start.sh"]',
+            "WORKDIR /app",
+            "LABEL %s=%s" % (LABEL, cluster),
+            "LABEL loadbearing.ecs.sidecar=%s" % SIDECAR_NAME,
+        ],
+    }
 
-    The tag is derived from the template, the service's files and every variable but the
-    repository, so it names the content wherever it is pushed.
 
-    Paths in the plan are relative to the Packer directory, so a build host that received a copy
-    of it elsewhere builds the same images with the same tags.
+def _planned(name, variables, packer_dir, cluster):
+    """One image of the plan, tagged by its content: template, variables but the repository, files."""
+    source = variables["source_dir"]
+    # What is in the image, not where it goes: the same tag in every registry.
+    content = dict((key, value) for key, value in variables.items() if key != "repository")
+    digest = fingerprint(os.path.join(packer_dir, TEMPLATE), content, [os.path.join(packer_dir, source)])
+    tag = digest[:CONTENT_TAG_LENGTH]
+    variables = dict(variables, tag=tag)
+    return {
+        "name": name,
+        "template": TEMPLATE,
+        "source": source,
+        "variables": variables,
+        "repository": "%s/%s" % (cluster, name),
+        "tag": tag,
+        "ref": "%s:%s" % (variables["repository"], tag),
+        # Where a registry's HTTP API answers for this image (HEAD: 200 or 404).
+        "manifest_path": "%s/%s/manifests/%s" % (cluster, name, tag),
+    }
+
+
+def image_plan(services, cluster, registry, packer_dir, sidecar=False):
+    """Every image of the cluster: the bases, and per image its Packer input, tag and reference.
+
+    `services` holds one image per service of the list, then, with `sidecar` (a platform whose
+    tasks carry the retry proxy: AWS) and when a service calls one that has a retry policy, the
+    retry proxy's, named SIDECAR_NAME. `bases` holds the Debian images they build on; `base` is
+    the services' one.
+
+    The tag is derived from the template, the image's files and every variable but the
+    repository, so it names the content wherever it is pushed. Paths in the plan are relative to
+    the Packer directory, so a build host that received a copy of it elsewhere builds the same
+    images with the same tags.
     """
     base = base_image(packer_dir, cluster)
-    planned = []
-    for service in services:
-        variables = service_variables(service, cluster, registry, base["ref"])
-        source = variables["source_dir"]
-        # What is in the image, not where it goes: the same tag in every registry.
-        content = dict((key, value) for key, value in variables.items() if key != "repository")
-        digest = fingerprint(os.path.join(packer_dir, TEMPLATE), content, [os.path.join(packer_dir, source)])
-        tag = digest[:CONTENT_TAG_LENGTH]
-        variables["tag"] = tag
-        planned.append({
-            "name": service["name"],
-            "template": TEMPLATE,
-            "source": source,
-            "variables": variables,
-            "repository": "%s/%s" % (cluster, service["name"]),
-            "tag": tag,
-            "ref": "%s:%s" % (variables["repository"], tag),
-            # Where a registry's HTTP API answers for this image (HEAD: 200 or 404).
-            "manifest_path": "%s/%s/manifests/%s" % (cluster, service["name"], tag),
-        })
-    return {"base": base, "services": planned}
+    bases = [base]
+    planned = [_planned(service["name"], service_variables(service, cluster, registry, base["ref"]), packer_dir, cluster)
+               for service in services]
+    if sidecar and retry_proxy_needed(services):
+        proxy_base = debian_base(packer_dir, cluster, SIDECAR_DIR, SIDECAR_NAME + "-base")
+        bases.append(proxy_base)
+        planned.append(_planned(SIDECAR_NAME, sidecar_variables(cluster, registry, proxy_base["ref"]), packer_dir, cluster))
+    return {"base": base, "bases": bases, "services": planned}
 
 
 def debian_image_tag(suite, mirror, packages, hook_text):

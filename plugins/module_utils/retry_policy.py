@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The service list's retry policies: defaults, checks, the proxy's environment, its counters.
 
-The proxy is HAProxy running retry_policy.lua (roles/loadbalancer/templates). It reads its
+The proxy is HAProxy running retry_policy.lua (packer/retry-proxy/app). It reads its
 policies from environment variables, so the local load balancer (haproxy.cfg `setenv`) and an
 AWS sidecar (the task definition's environment) configure it the same way. Standard library only.
 """
@@ -159,6 +159,18 @@ def parse_stats(text):
 SIDECAR_NAME = "retry-proxy"
 
 
+def retried_callees(service, services):
+    """The services `service` calls (its endpoints) that have a retry policy, sorted by name."""
+    by_name = dict((entry["name"], entry) for entry in services)
+    return [by_name[target] for target in sorted(set((service.get("endpoints") or {}).values()))
+            if by_name[target].get("retry_policy") is not None]
+
+
+def retry_proxy_needed(services):
+    """Whether any service calls one with a retry policy: then its tasks carry the retry proxy."""
+    return any(retried_callees(service, services) for service in services)
+
+
 def task_containers(service, services, image, endpoints, sidecar_image, log_group, region, memory_mib=128,
                     sidecar_memory_mib=32):
     """The container definitions of a service's ECS task (bridge networking).
@@ -169,8 +181,7 @@ def task_containers(service, services, image, endpoints, sidecar_image, log_grou
     Other endpoints keep the load balancer's URL.
     """
     by_name = dict((entry["name"], entry) for entry in services)
-    retried = [by_name[target] for target in sorted(set((service.get("endpoints") or {}).values()))
-               if by_name[target].get("retry_policy") is not None]
+    retried = retried_callees(service, services)
     retried_names = set(entry["name"] for entry in retried)
     environment = dict(service.get("environment") or {})
     environment["PORT"] = str(service["port"])
@@ -199,6 +210,10 @@ def task_containers(service, services, image, endpoints, sidecar_image, log_grou
     }
     if not retried:
         return [app]
+    if not sidecar_image:
+        raise ValueError("it calls %s, which has a retry policy, but there is no image of the retry proxy (%s): "
+                         "run the artifacts stage, or supply one in ecs_images"
+                         % (", ".join(entry["name"] for entry in retried), SIDECAR_NAME))
     urls = dict((entry["name"], endpoints[entry["name"]]) for entry in retried)
     proxy_environment = policies_environment(retried, urls=urls)
     for entry in retried:

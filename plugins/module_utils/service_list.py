@@ -14,7 +14,7 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import policy_problems
+from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import SIDECAR_NAME, policy_problems
 from ansible_collections.loadbearing.ecs.plugins.module_utils.scaling import (
     DEPLOYMENT_DEFAULTS, SLOTS_PER_SERVICE, copy_name, rollout_bounds, slot_port)
 
@@ -217,6 +217,9 @@ def validate(services, cluster, platform="local"):
         if "retry_policy" in service:
             errors.extend("%s.%s" % (where, problem.split(": ", 1)[1]) for problem in policy_problems(service))
         _check_environment(service, where, errors)
+        if platform == "aws" and service.get("name") == SIDECAR_NAME:
+            errors.append("%s.name: %r is the name of the retry proxy the AWS tasks carry (its container and ECR "
+                          "repository): name the service otherwise" % (where, SIDECAR_NAME))
         if platform == "aws" and isinstance(cluster, str) and "name" in service:
             target_group = "%s-%s" % (cluster, service["name"])
             if len(target_group) > AWS_ELB_NAME_MAX:

@@ -8,6 +8,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils.images import image_plan
 from conftest import ROOT
 from leftovers import leftovers
 from models.ecs_deployments import UNHEALTHY_IMAGE_MARKER
@@ -22,6 +23,31 @@ IMAGES = {"ecs_images": {
 def service_list():
     with open(os.path.join(ROOT, "inventory", "aws", "group_vars", "all", "services.yml")) as handle:
         return yaml.safe_load(handle)["ecs_services"]
+
+
+def push_the_retry_proxy(emulator):
+    """What artifacts' build host pushes (moto stores no layers): the retry proxy's manifest under
+    the tag the plan gives it, in the repository init made. Returns the planned reference."""
+    registry = "%s.dkr.ecr.us-east-1.amazonaws.com" % emulator.client("sts").get_caller_identity()["Account"]
+    planned = image_plan(service_list(), CLUSTER, registry, os.path.join(ROOT, "packer"), sidecar=True)["services"]
+    proxy = [image for image in planned if image["name"] == "retry-proxy"][0]
+    manifest = {"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {"digest": "sha256:" + "c" * 64, "size": 1,
+                           "mediaType": "application/vnd.docker.container.image.v1+json"}, "layers": []}
+    emulator.client("ecr").put_image(repositoryName=proxy["repository"], imageManifest=json.dumps(manifest),
+                                     imageTag=proxy["tag"])
+    return proxy["ref"]
+
+
+def environment(container):
+    return dict((pair["name"], pair["value"]) for pair in container.get("environment", []))
+
+
+def expected_deployment(service):
+    deployment = service.get("deployment") or {}
+    return {"minimumHealthyPercent": deployment.get("minimum_healthy_percent", 100),
+            "maximumPercent": deployment.get("maximum_percent", 200),
+            "deploymentCircuitBreaker": {"enable": True, "rollback": True}}
 
 
 def extra_vars(tmp_path, **values):
@@ -69,7 +95,9 @@ def test_init_creates_the_scaffolding(emulator_clean):
     found = leftovers(emulator_clean, CLUSTER)
     assert len(found["subnets"]) == 4
     assert len(found["nat_gateways"]) == 1
-    assert sorted(found["ecr_repositories"]) == ["demo/backend", "demo/frontend"]
+    # One repository per image: the services', and the retry proxy's (the frontend calls the backend,
+    # which has a retry policy).
+    assert sorted(found["ecr_repositories"]) == ["demo/backend", "demo/frontend", "demo/retry-proxy"]
     assert sorted(found["iam_roles"]) == ["demo-us-east-1-builder", "demo-us-east-1-ecs-host",
                                           "demo-us-east-1-loadgen", "demo-us-east-1-task-execution"]
     assert found["s3_buckets"] == ["demo-ssm-123456789012-us-east-1"]
@@ -87,7 +115,8 @@ def test_init_creates_the_scaffolding(emulator_clean):
     tagged = ec2.describe_addresses(Filters=[{"Name": "tag:loadbearing:cluster", "Values": [CLUSTER]}])["Addresses"]
     assert len(tagged) == len(found["nat_gateways"])
     ecr = emulator_clean.client("ecr")
-    for repository in ecr.describe_repositories(repositoryNames=["demo/backend", "demo/frontend"])["repositories"]:
+    for repository in ecr.describe_repositories(repositoryNames=found["ecr_repositories"])["repositories"]:
+        assert repository["imageTagMutability"] == "IMMUTABLE"
         tags = ecr.list_tags_for_resource(resourceArn=repository["repositoryArn"])["tags"]
         assert {"Key": "loadbearing:cluster", "Value": CLUSTER} in tags
     provider = emulator_clean.client("ecs").describe_capacity_providers(capacityProviders=["demo-hosts"])["capacityProviders"][0]
@@ -98,10 +127,13 @@ def test_init_creates_the_scaffolding(emulator_clean):
 
 
 def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
+    # The services' images are supplied; the retry proxy's is found in ECR by its content tag.
+    proxy_ref = push_the_retry_proxy(emulator_clean)
     refs = tmp_path / "images.json"
     refs.write_text(json.dumps(IMAGES))
     run = emulator_clean.playbook("build.yml", "-e", "@%s" % refs)
     assert run.rc == 0, run.failure()
+    assert "role_builder" not in run.output and "Start the build host" not in run.output
     found = leftovers(emulator_clean, CLUSTER)
     assert sorted(found["load_balancers"]) == ["demo-internal", "demo-public"]
     assert sorted(found["target_groups"]) == ["demo-backend", "demo-frontend"]
@@ -110,20 +142,53 @@ def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
     ecs = emulator_clean.client("ecs")
     frontend = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]
     assert frontend["desiredCount"] == 10
-    # moto keeps no deploymentConfiguration (circuit breaker, percents): not checkable here.
+    # The list's percents (ECS's defaults for a service that names none) and the circuit breaker
+    # with rollback (models/ecs_deployment_configuration.py keeps what ECS returns).
+    for listed in service_list():
+        described = ecs.describe_services(cluster=CLUSTER, services=[listed["name"]])["services"][0]
+        assert described["deploymentConfiguration"] == expected_deployment(listed), listed["name"]
     taskdef = ecs.describe_task_definition(taskDefinition=frontend["taskDefinition"])["taskDefinition"]
-    container = taskdef["containerDefinitions"][0]
+    print(json.dumps(taskdef, indent=2, default=str))  # the registered task definition, shown with -s
     assert taskdef["networkMode"] == "bridge"
-    assert container["portMappings"][0]["hostPort"] == 0
+    container, proxy = taskdef["containerDefinitions"]
+    assert container["name"] == "frontend" and container["image"] == IMAGES["ecs_images"]["frontend"]
+    assert container["portMappings"] == [{"containerPort": 8000, "hostPort": 0, "protocol": "tcp"}]
     assert container["logConfiguration"]["logDriver"] == "awslogs"
-    backend_url = [e["value"] for e in container["environment"] if e["name"] == "BACKEND_URL"][0]
+    # The frontend calls the backend through the retry proxy beside it, linked by name...
+    assert container["links"] == ["retry-proxy"]
+    assert container["dependsOn"] == [{"containerName": "retry-proxy", "condition": "START"}]
+    assert environment(container)["BACKEND_URL"] == "http://retry-proxy:8081/"
+    # ...which calls the internal ALB with the backend's policy, from the image found in ECR.
     internal = emulator_clean.client("elbv2").describe_load_balancers(Names=["demo-internal"])["LoadBalancers"][0]
-    assert backend_url == "http://%s:8081/" % internal["DNSName"]
     assert internal["Scheme"] == "internal"
+    assert proxy["name"] == "retry-proxy" and proxy["image"] == proxy_ref and proxy["essential"] is True
+    policy = [s for s in service_list() if s["name"] == "backend"][0]["retry_policy"]
+    proxy_env = environment(proxy)
+    assert proxy_env["LOADBEARING_RETRY_POLICIES"] == "backend"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_URL"] == "http://%s:8081" % internal["DNSName"]
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_LISTEN"] == "8081"
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_ON_BODY"] == policy["on_body"]
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_ATTEMPTS"] == str(policy["attempts"])
+    assert proxy_env["LOADBEARING_RETRY_BACKEND_BUDGET_PERCENT"] == str(policy["budget_percent"])
+    assert "portMappings" not in proxy or proxy["portMappings"] == []
+    assert proxy["logConfiguration"]["options"]["awslogs-stream-prefix"] == "frontend-retry-proxy"
+    # The backend has a policy but calls nobody: it runs alone.
+    backend = ecs.describe_services(cluster=CLUSTER, services=["backend"])["services"][0]
+    (alone,) = ecs.describe_task_definition(taskDefinition=backend["taskDefinition"])["taskDefinition"]["containerDefinitions"]
+    assert alone["name"] == "backend" and "links" not in alone
     target = emulator_clean.client("application-autoscaling").describe_scalable_targets(
         ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (10, 20)
     assert frontend["deployments"][0]["rolloutState"] == "COMPLETED"
+    # Target tracking as the list says, read back from Application Auto Scaling.
+    listed = [s for s in service_list() if s["name"] == "frontend"][0]
+    policy = emulator_clean.client("application-autoscaling").describe_scaling_policies(
+        ServiceNamespace="ecs", ResourceId="service/demo/frontend")["ScalingPolicies"][0]
+    tracking = policy["TargetTrackingScalingPolicyConfiguration"]
+    assert tracking["TargetValue"] == listed.get("requests_per_target", 420) == 420
+    assert tracking["PredefinedMetricSpecification"]["PredefinedMetricType"] == "ALBRequestCountPerTarget"
+    assert (tracking["ScaleOutCooldown"], tracking["ScaleInCooldown"]) == (
+        listed["scale_out_cooldown_s"], listed["scale_in_cooldown_s"])
 
 
 def test_hosts_join_the_cluster_as_managed_scaling_starts_them(emulator_clean):
@@ -159,9 +224,25 @@ def test_build_applies_new_bounds_and_removes_services_that_left_the_list(emulat
     ecs.create_service(cluster=CLUSTER, serviceName="retired", taskDefinition=family, desiredCount=1)
     services = service_list()
     frontend = [s for s in services if s["name"] == "frontend"][0]
-    frontend.update(min_count=12, max_count=24)
+    frontend.update(min_count=12, max_count=24, deployment={"minimum_healthy_percent": 50, "maximum_percent": 150},
+                    scale_out_cooldown_s=30, scale_in_cooldown_s=120)
+    # Check mode says the deployment configuration would change, and changes nothing.
+    before = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["deploymentConfiguration"]
+    checked = emulator_clean.playbook("build.yml", "--check", "-e", extra_vars(tmp_path, ecs_services=services))
+    assert checked.rc == 0, checked.failure()
+    assert any(task.endswith("Keep each service's deployment configuration as the list says")
+               for task in checked.changed_tasks()), checked.changed_tasks()
+    assert ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["deploymentConfiguration"] == before
     run = emulator_clean.playbook("build.yml", "-e", extra_vars(tmp_path, ecs_services=services))
     assert run.rc == 0, run.failure()
+    # A changed deployment configuration reaches the running service, with no new deployment.
+    described = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]
+    assert described["deploymentConfiguration"] == expected_deployment(frontend)
+    assert len(described["deployments"]) == 1
+    tracking = emulator_clean.client("application-autoscaling").describe_scaling_policies(
+        ServiceNamespace="ecs", ResourceId="service/demo/frontend")["ScalingPolicies"][0][
+        "TargetTrackingScalingPolicyConfiguration"]
+    assert (tracking["ScaleOutCooldown"], tracking["ScaleInCooldown"]) == (30, 120)
     target = emulator_clean.client("application-autoscaling").describe_scalable_targets(
         ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (12, 24)

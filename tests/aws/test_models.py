@@ -172,3 +172,50 @@ def test_services_keep_their_grace_period(aws):
     assert ecs.describe_services(cluster="grace", services=["web"])["services"][0]["healthCheckGracePeriodSeconds"] == 30
     ecs.update_service(cluster="grace", service="web", healthCheckGracePeriodSeconds=45)
     assert ecs.describe_services(cluster="grace", services=["web"])["services"][0]["healthCheckGracePeriodSeconds"] == 45
+
+
+def test_services_keep_their_deployment_configuration(aws):
+    ecs = aws.client("ecs")
+    ecs.create_cluster(clusterName="rollouts")
+    ecs.register_task_definition(family="rollouts-web", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}])
+    breaker = {"enable": True, "rollback": True}
+    ecs.create_service(cluster="rollouts", serviceName="web", taskDefinition="rollouts-web", desiredCount=1,
+                       deploymentConfiguration={"minimumHealthyPercent": 50, "maximumPercent": 150,
+                                                "deploymentCircuitBreaker": breaker})
+    described = ecs.describe_services(cluster="rollouts", services=["web"])["services"][0]["deploymentConfiguration"]
+    assert described == {"minimumHealthyPercent": 50, "maximumPercent": 150, "deploymentCircuitBreaker": breaker}
+    ecs.update_service(cluster="rollouts", service="web", deploymentConfiguration={
+        "minimumHealthyPercent": 100, "maximumPercent": 200, "deploymentCircuitBreaker": {"enable": True, "rollback": False}})
+    described = ecs.describe_services(cluster="rollouts", services=["web"])["services"][0]["deploymentConfiguration"]
+    assert described == {"minimumHealthyPercent": 100, "maximumPercent": 200,
+                         "deploymentCircuitBreaker": {"enable": True, "rollback": False}}
+    # A service created without one gets ECS's defaults.
+    ecs.create_service(cluster="rollouts", serviceName="plain", taskDefinition="rollouts-web", desiredCount=1)
+    described = ecs.describe_services(cluster="rollouts", services=["plain"])["services"][0]["deploymentConfiguration"]
+    assert described == {"minimumHealthyPercent": 100, "maximumPercent": 200,
+                         "deploymentCircuitBreaker": {"enable": False, "rollback": False}}
+
+
+def test_an_updated_target_tracking_policy_keeps_one_set_of_alarms(aws):
+    scaling, cloudwatch = aws.client("application-autoscaling"), aws.client("cloudwatch")
+    ecs = aws.client("ecs")
+    ecs.create_cluster(clusterName="tracked")
+    ecs.register_task_definition(family="tracked-web", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}])
+    ecs.create_service(cluster="tracked", serviceName="web", taskDefinition="tracked-web", desiredCount=1)
+    target = dict(ServiceNamespace="ecs", ResourceId="service/tracked/web", ScalableDimension="ecs:service:DesiredCount")
+    scaling.register_scalable_target(MinCapacity=1, MaxCapacity=4, **target)
+
+    def put(cooldown):
+        return scaling.put_scaling_policy(PolicyName="requests", PolicyType="TargetTrackingScaling", **dict(
+            target, TargetTrackingScalingPolicyConfiguration={
+                "TargetValue": 420.0, "ScaleOutCooldown": cooldown, "ScaleInCooldown": 60,
+                "PredefinedMetricSpecification": {"PredefinedMetricType": "ECSServiceAverageCPUUtilization"}}))
+
+    def alarms():
+        return sorted(a["AlarmName"] for a in cloudwatch.describe_alarms()["MetricAlarms"])
+    first = sorted(a["AlarmName"] for a in put(15)["Alarms"])
+    assert alarms() == first and len(first) == 2
+    second = sorted(a["AlarmName"] for a in put(30)["Alarms"])
+    assert alarms() == second and second != first
+    scaling.delete_scaling_policy(PolicyName="requests", **target)
+    assert alarms() == []

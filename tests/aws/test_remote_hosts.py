@@ -111,6 +111,9 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     assert (disk / "packer" / "service.pkr.hcl").is_file()
     assert (disk / "packer" / "services" / "frontend" / "frontend.py").is_file()
     assert (disk / "packer" / "base" / "hook.sh").is_file()
+    # The retry proxy's recipe and files too: the frontend's tasks carry it, and ECR lacks it.
+    assert (disk / "packer" / "retry-proxy" / "app" / "retry_policy.lua").is_file()
+    assert (disk / "packer" / "retry-proxy" / "recipe.json").is_file()
     # ... and stopped at ECR's registry, which nothing serves offline.
     login = task_output(run.output, "images", "Log podman in to the registry")
     assert "fatal: [%s]" % host in login
@@ -126,7 +129,7 @@ def test_build_deploys_the_services(aws, tmp_path):
     refs = tmp_path / "images.json"
     refs.write_text(json.dumps({"ecs_images": {
         service: "%s.dkr.ecr.us-east-1.amazonaws.com/%s/%s:0123456789abcdef" % (account, CLUSTER, service)
-        for service in ("backend", "frontend")}}))
+        for service in ("backend", "frontend", "retry-proxy")}}))
     run = aws.playbook("build.yml", *CLUSTER_VARS, "-e", "@%s" % refs)
     assert run.rc == 0, run.failure()
 

@@ -2,7 +2,8 @@
 import pytest
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.deployments import (
-    deployment_state, deployment_states, local_outcome, local_outcomes)
+    configuration_differences, deployment_configuration, deployment_state, deployment_states, local_outcome,
+    local_outcomes)
 
 OLD, NEW = "arn:aws:ecs:us-east-1:1:task-definition/demo-web:1", "arn:aws:ecs:us-east-1:1:task-definition/demo-web:2"
 
@@ -100,3 +101,43 @@ def test_local_outcomes_in_definition_order_with_services_the_controller_has_not
     outcomes = local_outcomes({"frontend": controller_status("COMPLETED")}, [other, DEFINITION])
     assert [(o["service"], o["state"]) for o in outcomes] == [("backend", "IN_PROGRESS"), ("frontend", "COMPLETED")]
     assert [o["state"] for o in local_outcomes(None, [DEFINITION])] == ["IN_PROGRESS"]
+
+
+def test_deployment_configuration_from_the_list_fields():
+    assert deployment_configuration(50, 150) == {
+        "minimumHealthyPercent": 50, "maximumPercent": 150, "deploymentCircuitBreaker": {"enable": True, "rollback": True}}
+    assert deployment_configuration(100, 200, circuit_breaker=False, rollback=False)["deploymentCircuitBreaker"] == {
+        "enable": False, "rollback": False}
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ((101, 200), "minimum_healthy_percent"),
+    ((100, 99), "maximum_percent"),
+    ((100, 401), "maximum_percent"),
+])
+def test_deployment_configuration_refuses_percents_ecs_refuses(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        deployment_configuration(*arguments)
+
+
+def test_rollback_without_the_circuit_breaker_is_refused():
+    with pytest.raises(ValueError, match="rollback needs the circuit breaker"):
+        deployment_configuration(100, 200, circuit_breaker=False, rollback=True)
+
+
+def test_no_differences_when_ecs_returns_what_was_asked_and_more():
+    wanted = deployment_configuration(100, 200)
+    current = dict(wanted, alarms={"alarmNames": [], "enable": False, "rollback": False})
+    assert configuration_differences(current, wanted) == []
+
+
+def test_differences_name_each_changed_field():
+    current = deployment_configuration(100, 200, circuit_breaker=True, rollback=False)
+    assert configuration_differences(current, deployment_configuration(50, 200)) == [
+        "deploymentCircuitBreaker.rollback: False -> True", "minimumHealthyPercent: 100 -> 50"]
+
+
+def test_a_configuration_ecs_did_not_return_counts_as_its_defaults():
+    assert configuration_differences({}, deployment_configuration(100, 200, False, False)) == []
+    assert configuration_differences(None, deployment_configuration(100, 200)) == [
+        "deploymentCircuitBreaker.enable: False -> True", "deploymentCircuitBreaker.rollback: False -> True"]

@@ -218,3 +218,20 @@ def test_aws_a_missing_alb_or_service_is_not_ready():
     assert not aws_state(aws_answers(active=("backend",)), SERVICES, "demo", "eu-west-1")["services"]["ready"]
     partly = aws_state(aws_answers(images=(True, False)), SERVICES, "demo", "eu-west-1", {"frontend": "example/frontend:1"})
     assert partly["images_missing"] == [] and partly["images"]["frontend"] == "example/frontend:1"
+
+
+def test_aws_the_retry_proxy_is_found_or_missing_like_a_service_image():
+    from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
+    answers = aws_answers()
+    registry = answers["ecr"]["registry"]
+    proxy = {"repository": "demo/retry-proxy", "tag": "c" * 16, "repository_exists": True, "image_exists": False,
+             "uri": registry + "/demo/retry-proxy:" + "c" * 16}
+    answers["ecr"]["images"].append(proxy)
+    found = aws_state(answers, SERVICES, "demo", "eu-west-1")
+    assert found["images_missing"] == ["retry-proxy"] and "retry-proxy" not in found["images"]
+    proxy["image_exists"] = True
+    found = aws_state(answers, SERVICES, "demo", "eu-west-1")
+    assert found["images_missing"] == [] and found["images"]["retry-proxy"] == proxy["uri"]
+    # Its repository is one of the registry's: init makes it.
+    proxy["repository_exists"] = False
+    assert not aws_state(answers, SERVICES, "demo", "eu-west-1")["registry"]["ready"]

@@ -74,3 +74,47 @@ def test_a_changed_command_or_port_changes_the_tag():
     changed = [dict(SERVICES[0], port=9000), dict(SERVICES[1], command="python3 /app/frontend.py --port $PORT -v")]
     after = tags(image_plan(changed, "demo", "r", PACKER))
     assert after["backend"] != before["backend"] and after["frontend"] != before["frontend"]
+
+
+CALLER = dict(SERVICES[1], endpoints={"BACKEND_URL": "backend"})
+WITH_POLICY = [dict(SERVICES[0], retry_policy={"on_body": "^ERROR$"}), CALLER]
+
+
+def test_the_retry_proxy_is_planned_where_tasks_carry_it_and_a_service_calls_a_policy():
+    plan = image_plan(WITH_POLICY, "demo", "123456789012.dkr.ecr.us-east-1.amazonaws.com", PACKER, sidecar=True)
+    assert [image["name"] for image in plan["services"]] == ["backend", "frontend", "retry-proxy"]
+    proxy = plan["services"][2]
+    assert proxy["repository"] == "demo/retry-proxy"
+    assert proxy["ref"] == "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/retry-proxy:" + proxy["tag"]
+    assert proxy["source"] == "retry-proxy/app"
+    assert 'CMD ["/bin/sh", "/app/start.sh"]' in proxy["variables"]["changes"]
+    # Its own base, HAProxy from Debian's package, next to the services' one.
+    assert [base["ref"] for base in plan["bases"]] == [plan["base"]["ref"], proxy["variables"]["base_image"]]
+    assert proxy["variables"]["base_image"].startswith("localhost/demo/retry-proxy-base:")
+    assert "haproxy" in plan["bases"][1]["packages"]
+
+
+@pytest.mark.parametrize("services, sidecar", [
+    (WITH_POLICY, False),  # the local platform runs the policy in its load balancer
+    ([SERVICES[0], CALLER], True),  # nobody calls a service with a policy
+    ([dict(SERVICES[0], retry_policy={}), SERVICES[1]], True),  # a policy, but no caller
+])
+def test_no_retry_proxy_where_no_task_carries_it(services, sidecar):
+    plan = image_plan(services, "demo", "r", PACKER, sidecar=sidecar)
+    assert [image["name"] for image in plan["services"]] == ["backend", "frontend"]
+    assert plan["bases"] == [plan["base"]]
+
+
+def test_the_retry_proxy_follows_the_shared_lua_program_and_its_base(packer_copy):
+    def proxy_tag():
+        return tags(image_plan(WITH_POLICY, "demo", "r", packer_copy, sidecar=True))
+
+    before = proxy_tag()
+    with open(os.path.join(packer_copy, "retry-proxy", "app", "retry_policy.lua"), "a") as handle:
+        handle.write("\n-- changed\n")
+    changed_program = proxy_tag()
+    assert changed_program["retry-proxy"] != before["retry-proxy"]
+    assert changed_program["backend"] == before["backend"] and changed_program["frontend"] == before["frontend"]
+    with open(os.path.join(packer_copy, "retry-proxy", "hook.sh"), "a") as handle:
+        handle.write("true\n")
+    assert proxy_tag()["retry-proxy"] != changed_program["retry-proxy"]

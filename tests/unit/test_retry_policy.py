@@ -8,7 +8,8 @@ import urllib.request
 import pytest
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import (
-    DEFAULTS, haproxy_quote, parse_stats, policies_environment, policy_problems, task_containers, with_defaults)
+    DEFAULTS, haproxy_quote, parse_stats, policies_environment, policy_problems, retried_callees, retry_proxy_needed,
+    task_containers, with_defaults)
 
 BACKEND = {"name": "backend", "retry_policy": {"on_body": "^ERROR$", "on_statuses": [500, 503]}}
 PLAIN = {"name": "frontend"}
@@ -159,3 +160,18 @@ def test_a_service_calling_nothing_with_a_policy_runs_alone():
     assert "links" not in app
     assert app["logConfiguration"]["options"] == {"awslogs-group": "/loadbearing/demo", "awslogs-region": "eu-west-1",
                                                   "awslogs-stream-prefix": "backend"}
+
+
+def test_a_caller_without_an_image_of_the_proxy_is_refused_with_what_to_do():
+    frontend = next(entry for entry in SERVICE_LIST if entry["name"] == "frontend")
+    with pytest.raises(ValueError, match="no image of the retry proxy.*run the artifacts stage"):
+        task_containers(frontend, SERVICE_LIST, "repo/frontend:1", ENDPOINTS, "", "/loadbearing/demo", "eu-west-1")
+    backend = next(entry for entry in SERVICE_LIST if entry["name"] == "backend")
+    assert len(task_containers(backend, SERVICE_LIST, "repo/backend:1", ENDPOINTS, "", "/loadbearing/demo", "eu-west-1")) == 1
+
+
+def test_the_retry_proxy_is_needed_when_a_service_calls_one_with_a_policy():
+    assert retry_proxy_needed(SERVICE_LIST)
+    assert not retry_proxy_needed([entry for entry in SERVICE_LIST if entry["name"] != "frontend"])
+    # The frontend calls backend (a policy) and auth (none): only backend goes through the proxy.
+    assert [entry["name"] for entry in retried_callees(SERVICE_LIST[2], SERVICE_LIST)] == ["backend"]

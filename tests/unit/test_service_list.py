@@ -54,6 +54,8 @@ def test_defaults_are_filled_in():
      "ecs_services[0] (backend).health_check.unhealthy_threshold: 1 is outside the ALB limits 2-10"),
     (changed(0, name="a-service-name-of-twenty-eight"), "demo", "aws",
      "target group name 'demo-a-service-name-of-twenty-eight' is longer than 32 characters"),
+    (changed(0, name="retry-proxy", endpoints=None), "demo", "aws",
+     "ecs_services[0] (retry-proxy).name: 'retry-proxy' is the name of the retry proxy the AWS tasks carry"),
     (DEFAULT_LIST, "a-cluster-name-of-twenty", "aws",
      "the load balancer name 'a-cluster-name-of-twenty-internal' is longer than 32 characters"),
     (DEFAULT_LIST, "ecsdemo", "aws", "the capacity provider name 'ecsdemo-hosts' may not start with"),

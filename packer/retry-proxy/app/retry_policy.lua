@@ -1,6 +1,8 @@
--- {{ ansible_managed }}
-{% raw %}
--- Retry policy for calls between services, run inside HAProxy (lua-load).
+-- Retry policy for calls between services, run inside HAProxy (lua-load): the
+-- one program of both platforms. The local load balancer loads it (the
+-- loadbalancer role copies it next to its haproxy.cfg), and the retry-proxy
+-- image, the sidecar of an AWS task, carries it in /app (start.sh writes that
+-- HAProxy's configuration).
 --
 -- A listener whose service has a retry policy hands idempotent requests to the
 -- `retry_policy` service below. It sends each attempt through the policy's
@@ -260,4 +262,3 @@ core.register_cli({ "show", "retry-policy" }, "show retry-policy : counters of t
   function(applet)
     applet:send(stats_json())
   end)
-{% endraw %}
