@@ -1,7 +1,9 @@
 """Runs the playbooks of this checkout as a user would, for a cluster of the tests' own."""
+import http.client
 import json
 import os
 import re
+import socket
 import subprocess
 
 import pytest
@@ -10,6 +12,18 @@ import yaml
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(os.path.realpath(os.environ.get("ANSIBLE_PLAYBOOK", os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))))
 RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
+
+
+class UnixHTTPConnection(http.client.HTTPConnection):
+    """HTTP over a unix socket: the retry policy's counters, locally and in the sidecar."""
+
+    def __init__(self, path):
+        http.client.HTTPConnection.__init__(self, "localhost", timeout=5)
+        self.path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.path)
 
 
 class PlaybookRun(object):

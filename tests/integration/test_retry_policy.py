@@ -4,7 +4,6 @@ Each upstream is a real server on the port the role gives a service's only copy;
 script (a good answer, the backend's 200 ERROR, a status, a slow answer, a dropped connection), so
 every failure class and the budget are exercised through the same listener the frontends call.
 """
-import http.client
 import json
 import os
 import socket
@@ -17,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
+from conftest import UnixHTTPConnection
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(os.path.realpath(os.environ.get("ANSIBLE_PLAYBOOK", os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))))
@@ -110,16 +110,6 @@ def admin(haproxy_dir, command):
     answer = connection.makefile().read()
     connection.close()
     return answer
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        http.client.HTTPConnection.__init__(self, "localhost", timeout=5)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
 
 
 @pytest.fixture(scope="module")

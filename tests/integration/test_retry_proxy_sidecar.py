@@ -6,7 +6,6 @@ registry of the test's own on loopback. The container then gets the environment
 loadbearing.ecs.task_containers gives the sidecar of the demo's frontend, with a loopback server
 in place of the internal ALB that answers like the demo backend (200 `ERROR`, then a good answer).
 """
-import http.client
 import json
 import os
 import socket
@@ -18,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
+from conftest import UnixHTTPConnection
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.images import image_plan
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import SIDECAR_NAME, task_containers
@@ -58,16 +58,6 @@ class ErringLoadBalancer(BaseHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
-
-
-class UnixHTTPConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        http.client.HTTPConnection.__init__(self, "localhost", timeout=5)
-        self.path = path
-
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.path)
 
 
 def run(argv, **kwargs):
