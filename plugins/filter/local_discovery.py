@@ -16,7 +16,7 @@ description:
     C(discovery_found) on the local platform.
   - The copies of the services are found by the label C(loadbearing.ecs.cluster), HAProxy by
     C(loadbearing.ecs.loadbalancer).
-positional: containers, services, cluster, port_base, registry, lb_address, supplied
+positional: containers, services, cluster, registry, lb_address, supplied
 options:
   _input:
     description: The registered results of asking the registry (each with C(item) and C(status)).
@@ -37,10 +37,6 @@ options:
     description: The cluster name.
     type: str
     required: true
-  port_base:
-    description: First host port of the copies.
-    type: int
-    required: true
   registry:
     description: host:port of the registry.
     type: str
@@ -56,7 +52,7 @@ options:
 """
 
 EXAMPLES = r"""
-discovered: "{{ answers.results | loadbearing.ecs.local_discovery(containers, ecs_services, 'demo', 20000, '127.0.0.1:5050', '127.0.0.1') }}"
+discovered: "{{ answers.results | loadbearing.ecs.local_discovery(containers, ecs_services, 'demo', '127.0.0.1:5050', '127.0.0.1') }}"
 """
 
 RETURN = r"""
@@ -70,9 +66,9 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import local_state
 
 
-def _local_discovery(answers, containers, services, cluster, port_base, registry, lb_address, supplied=None):
+def _local_discovery(answers, containers, services, cluster, registry, lb_address, supplied=None):
     try:
-        return local_state(answers, containers, services, cluster, port_base, registry, lb_address, supplied)
+        return local_state(answers, containers, services, cluster, registry, lb_address, supplied)
     except (KeyError, ValueError, TypeError, IndexError) as exc:
         raise AnsibleFilterError("cannot read what exists: %s" % exc)
 

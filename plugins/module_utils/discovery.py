@@ -31,7 +31,7 @@ def _labels(container):
     return container.get("Labels") or {}
 
 
-def local_state(registry_answers, containers, services, cluster, port_base, registry, lb_address, supplied=None):
+def local_state(registry_answers, containers, services, cluster, registry, lb_address, supplied=None):
     """The registry, the images, the load balancer and the copies, as discovery publishes them.
 
     registry_answers: results of asking the registry, in order: its API root, then the manifest

@@ -58,6 +58,13 @@ def _given(service, field, default):
     return default if value is None else value
 
 
+def deployment_of(service):
+    """A service's deployment configuration, ECS's defaults filling what it leaves out."""
+    deployment = dict(DEPLOYMENT_DEFAULTS)
+    deployment.update(dict((k, v) for k, v in (service.get("deployment") or {}).items() if v is not None))
+    return deployment
+
+
 def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health_check_grace_s=0):
     """What the controller runs for a checked service list, one definition per service, in order.
 
@@ -69,8 +76,7 @@ def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health
         for variable, target in sorted((service.get("endpoints") or {}).items()):
             environment[variable] = endpoints[target]
         scaled = service.get("max_count") is not None
-        deployment = dict(DEPLOYMENT_DEFAULTS)
-        deployment.update(dict((k, v) for k, v in (service.get("deployment") or {}).items() if v is not None))
+        low, high = count_bounds(service)
         definition = {
             "name": service["name"],
             "image": images[service["name"]],
@@ -79,12 +85,12 @@ def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health
             "port": int(service["port"]),
             "first_port": slot_port(port_base, position, 0),
             "desired_count": int(service["desired_count"]),
-            "min_count": int(service["min_count"] if service.get("min_count") is not None else service["desired_count"]),
-            "max_count": int(service["max_count"] if scaled else service["desired_count"]),
+            "min_count": low,
+            "max_count": high,
             "target": _given(service, "requests_per_target", SCALING_DEFAULTS["requests_per_target"]) if scaled else None,
             "scale_out_cooldown_s": _given(service, "scale_out_cooldown_s", SCALING_DEFAULTS["scale_out_cooldown_s"]),
             "scale_in_cooldown_s": _given(service, "scale_in_cooldown_s", SCALING_DEFAULTS["scale_in_cooldown_s"]),
-            "deployment": deployment,
+            "deployment": deployment_of(service),
             "health_check": dict(service["health_check"]),
             "health_check_grace_s": int(health_check_grace_s),
         }

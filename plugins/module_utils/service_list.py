@@ -16,7 +16,7 @@ import re
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import SIDECAR_NAME, policy_problems
 from ansible_collections.loadbearing.ecs.plugins.module_utils.scaling import (
-    DEPLOYMENT_DEFAULTS, SLOTS_PER_SERVICE, copy_name, rollout_bounds, slot_port)
+    SLOTS_PER_SERVICE, copy_name, deployment_of, rollout_bounds, slot_port)
 
 # Each service owns a block of host ports on the local platform, like ECS's dynamic host ports
 # but stable, so that a re-run finds every copy where it left it.
@@ -136,18 +136,12 @@ def _check_counts(service, where, errors):
         errors.append("%s.min_count: %d is above max_count (%d)" % (where, low, high))
 
 
-def _deployment(service):
-    deployment = dict(DEPLOYMENT_DEFAULTS)
-    deployment.update(dict((k, v) for k, v in (service.get("deployment") or {}).items() if v is not None))
-    return deployment
-
-
 def _most_copies(service):
     """The most copies a service can run at once: its largest count, while it rolls out."""
     try:
         # min_count too: above desired_count and without max_count, it is the count kept.
         largest = max(int(service.get(field) or 0) for field in ("desired_count", "min_count", "max_count"))
-        return rollout_bounds(largest, _deployment(service))[1]
+        return rollout_bounds(largest, deployment_of(service))[1]
     except (TypeError, ValueError, KeyError):
         return 0
 

@@ -45,7 +45,7 @@ def answers(serves=True, found=("backend", "frontend")):
 def state(registry_answers=None, containers=None, services=None, supplied=None):
     return local_state(answers() if registry_answers is None else registry_answers,
                        CONTAINERS if containers is None else containers, services or SERVICES,
-                       "lead", 26000, "127.0.0.1:5650", "127.0.0.1", supplied)
+                       "lead", "127.0.0.1:5650", "127.0.0.1", supplied)
 
 
 def test_everything_in_place():
