@@ -94,9 +94,13 @@ class Podman(object):
         self.cluster = cluster
         self.env = dict(os.environ, LC_ALL="C")
 
-    def _run(self, args, timeout=120):
-        proc = subprocess.run(["podman"] + args, capture_output=True, text=True, env=self.env, timeout=timeout,
+    def _call(self, args, timeout=120):
+        """podman with args; its exit code is the caller's to read."""
+        return subprocess.run(["podman"] + args, capture_output=True, text=True, env=self.env, timeout=timeout,
                               preexec_fn=leave_the_controllers_cgroups, check=False)
+
+    def _run(self, args, timeout=120):
+        proc = self._call(args, timeout)
         if proc.returncode != 0:
             raise RuntimeError("podman %s failed (exit %d): %s" % (args[0], proc.returncode, proc.stderr.strip()))
         return proc.stdout
@@ -141,8 +145,7 @@ class Podman(object):
 
     def describe(self, name):
         """How a copy stands, in words: running or its exit code, and its restarts."""
-        proc = subprocess.run(["podman", "inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}",
-                               name], capture_output=True, text=True, env=self.env, timeout=30, check=False)
+        proc = self._call(["inspect", "--format", "{{.State.Status}} {{.State.ExitCode}} {{.RestartCount}}", name], 30)
         fields = proc.stdout.split()
         if proc.returncode != 0 or len(fields) != 3:
             return "%s is gone" % name
@@ -151,8 +154,7 @@ class Podman(object):
         return "%s %s after %s restarts" % (name, state, restarts)
 
     def logs(self, name, lines=10):
-        proc = subprocess.run(["podman", "logs", "--tail", str(lines), name], capture_output=True, text=True,
-                              env=self.env, timeout=30, check=False)
+        proc = self._call(["logs", "--tail", str(lines), name], 30)
         return (proc.stdout + proc.stderr).splitlines()[-lines:]
 
 
@@ -420,7 +422,6 @@ class Controller(object):
                                           active["deployment"]["maximum_percent"]),
                         revision=active["revision"])
         # Copies of the active revision that the load balancer does not serve yet get their check.
-        self.refresh_stats()
         current = [c for c in current if c["running"]]
         try:
             while not self.stopping:
@@ -488,12 +489,15 @@ class Controller(object):
         if sample:
             self.samples[name].append(sample)
         status = self.status.setdefault(name, {})
-        decision = scaling.target_tracking(definition, count, list(self.samples[name]), self.clock(),
+        # The count chosen before, as it was: new bounds that move it are a decision of their own.
+        previous = state.get("count", count)
+        decision = scaling.target_tracking(definition, previous, list(self.samples[name]), self.clock(),
                                            state.get("last_scale_out"), state.get("last_scale_in"))
         if decision:
             wanted, reason = decision
-            self.decide(name, "scale", "%d -> %d copies: %s" % (count, wanted, reason), **{"from": count, "to": wanted})
-            state["last_scale_out" if wanted > count else "last_scale_in"] = self.clock()
+            self.decide(name, "scale", "%d -> %d copies: %s" % (previous, wanted, reason),
+                        **{"from": previous, "to": wanted})
+            state["last_scale_out" if wanted > previous else "last_scale_in"] = self.clock()
             count = wanted
         state["count"] = count
         self.save()
@@ -507,10 +511,10 @@ class Controller(object):
             self.decide(name, "replace", "%s not running for %d s" % (", ".join(c["name"] for c in dead), DEAD_AFTER_TICKS))
             self.stop_copies(active, dead)
         check = active["health_check"]
-        for copy in running:
-            if self.server(copy).get("status") in ("MAINT", "DRAIN") and self.healthy(
-                    active, copy, self.clock() + check["timeout_s"] * check["healthy_threshold"] + 1):
-                self.haproxy.set_state(name, copy["name"], "ready")
+        back = [c for c in running if self.server(c).get("status") in ("MAINT", "DRAIN") and self.healthy(
+            active, c, self.clock() + check["timeout_s"] * check["healthy_threshold"] + 1)]
+        for copy in back:
+            self.haproxy.set_state(name, copy["name"], "ready")
         alive = [c for c in current if c not in dead]
         try:
             if len(alive) < count:
@@ -519,7 +523,9 @@ class Controller(object):
                 self.stop_copies(active, sorted(alive, key=lambda c: c["slot"])[count:])
         except DeploymentFailed as failure:
             log("%s: %s" % (name, failure.reason))
-        self.refresh_stats()
+        if dead or back or len(alive) != count:
+            # What the load balancer serves changed this second: the status says so now.
+            self.refresh_stats()
         measured = scaling.requests_per_copy_per_minute(list(self.samples[name]), scaling.SCALE_OUT_WINDOW_S, self.clock())
         status.update(desired_count=count, min_count=definition["min_count"], max_count=definition["max_count"],
                       target=definition.get("target"), measured=None if measured is None else round(measured, 1),
