@@ -1,7 +1,8 @@
 """The retry policy, end to end: the loadbalancer role's HAProxy and Lua in front of real HTTP servers.
 
 Each upstream is a real server on the port the role gives a service's only copy; it answers from a
-script (a good answer, the backend's 200 ERROR, a status, a slow answer, a dropped connection), so
+script (a good answer, the backend's 200 ERROR, a status, a slow answer, a dropped connection, an
+answer cut short by a copy that dies while sending it), so
 every failure class and the budget are exercised through the same listener the frontends call.
 """
 import json
@@ -49,6 +50,15 @@ class ScriptedHandler(BaseHTTPRequestHandler):
             step = server.script.pop(0) if server.script else server.then
             server.hits += 1
         if step == "drop":
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return None
+        if step == "cut":
+            # Headers, then part of the body, then the connection closes: a copy killed mid-answer.
+            self.send_response(200)
+            self.send_header("Content-Length", "24")
+            self.end_headers()
+            self.wfile.write(b"2026-11")
             self.close_connection = True
             self.connection.shutdown(socket.SHUT_RDWR)
             return None
@@ -169,6 +179,7 @@ def delta(before, after, name):
     (["503"], "status"),
     (["slow"], "timeout"),
     (["drop"], "connect_failure"),
+    (["cut"], "connect_failure"),
 ])
 def test_each_failure_class_is_retried_until_a_good_answer(proxy, steps, failure_class):
     upstream = scripted(proxy, "classes", steps)
@@ -198,6 +209,17 @@ def test_after_the_last_attempt_the_caller_gets_the_last_answer(proxy):
     counted = delta(before, stats(proxy), "classes")
     assert (status, body) == (200, b"ERROR")
     assert upstream.hits == 3
+    assert counted["gave_up"] == 1
+
+
+def test_an_answer_cut_short_every_time_is_a_502_not_a_short_200(proxy):
+    upstream = scripted(proxy, "classes", [], then="cut")
+    before = stats(proxy)
+    status, _body, _elapsed = call("classes")
+    counted = delta(before, stats(proxy), "classes")
+    assert status == 502
+    assert upstream.hits == 3
+    assert counted["failures"]["connect_failure"] == 3
     assert counted["gave_up"] == 1
 
 

@@ -103,9 +103,29 @@ for policy_name in string.gmatch(os.getenv("LOADBEARING_RETRY_POLICIES") or "", 
   table.insert(order, policy_name)
 end
 
+local function first_value(values)
+  if values == nil then
+    return nil
+  end
+  for _, value in pairs(values) do
+    return value
+  end
+  return nil
+end
+
+-- True when an answer stopped short of the length it announced: the copy died while sending
+-- it. HAProxy's HTTP client hands such an answer over as it got it, status and all.
+local function cut_short(call, res)
+  if call == "head" or res.status == 204 or res.status == 304 or res.status < 200 then
+    return false
+  end
+  local announced = tonumber(first_value(res.headers and res.headers["content-length"]))
+  return announced ~= nil and #(res.body or "") < announced
+end
+
 -- Which failure class an answer is, or nil when it is a success.
-local function classify(policy, res)
-  if res == nil or res.status == nil or res.status == 0 then
+local function classify(policy, call, res)
+  if res == nil or res.status == nil or res.status == 0 or cut_short(call, res) then
     return "connect_failure"
   end
   local marked = res.headers ~= nil and res.headers[UPSTREAM_MARK] ~= nil
@@ -216,7 +236,7 @@ core.register_service("retry_policy", "http", function(applet)
     counters.attempts = counters.attempts + 1
     local client = core.httpclient()
     res = client[call](client, request)
-    class = classify(policy, res)
+    class = classify(policy, call, res)
     if class == nil then
       break
     end
@@ -230,6 +250,9 @@ core.register_service("retry_policy", "http", function(applet)
   end
   if res == nil or res.status == nil or res.status == 0 then
     send_text(applet, 503, "text/plain", "no answer from " .. policy.name .. "\n")
+  elseif cut_short(call, res) then
+    -- Never pass a cut answer on as a whole one: the caller would take it for the real thing.
+    send_text(applet, 502, "text/plain", "the answer from " .. policy.name .. " was cut short\n")
   else
     send_answer(applet, res)
   end
