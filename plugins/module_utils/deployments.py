@@ -36,8 +36,8 @@ def local_outcome(status, definition):
     """Where the local service controller's deployment of a definition stands, with a message.
 
     status: the controller's status of the service (status.json), or None. The state is
-    COMPLETED, FAILED (rolled back) or IN_PROGRESS (also while the controller has not seen the
-    revision yet).
+    COMPLETED (the revision in service, on at least min_count copies), FAILED (rolled back) or
+    IN_PROGRESS (also while the controller has not seen the revision or the bounds yet).
     """
     name, revision = definition["name"], definition["revision"]
     deployment = (status or {}).get("deployment") or {}
@@ -46,7 +46,7 @@ def local_outcome(status, definition):
                 "message": "%s: revision %s (%s) is still rolling out; the service controller's status: %s"
                            % (name, revision, definition["image"], deployment.get("state") or "no deployment yet")}
     if deployment["state"] == "COMPLETED":
-        return {"service": name, "state": "COMPLETED", "message": "%s: revision %s is in service" % (name, revision)}
+        return _completed_outcome(status, definition)
     if deployment.get("rolled_back_to"):
         outcome = "it was rolled back to %s, which keeps serving" % deployment["rolled_back_to"]
     else:
@@ -58,6 +58,22 @@ def local_outcome(status, definition):
             "message": "%s: the new version %s (revision %s) was refused and %s. %s. %s Fix the image or the "
                        "service list and run build again." % (name, definition["image"], revision, outcome,
                                                               deployment.get("reason", "its copies did not become healthy"), logs)}
+
+
+def _completed_outcome(status, definition):
+    """COMPLETED once the copies the bounds ask for are in service too (ECS: running = desired)."""
+    name, revision = definition["name"], definition["revision"]
+    wanted = definition.get("min_count"), definition.get("max_count")
+    if "in_service" in status and None not in wanted:
+        if (status.get("min_count"), status.get("max_count")) != wanted:
+            return {"service": name, "state": "IN_PROGRESS",
+                    "message": "%s: revision %s is in service on %d copies; the service controller has yet to take "
+                               "the bounds %d-%d" % ((name, revision, status["in_service"]) + wanted)}
+        if status["in_service"] < wanted[0]:
+            return {"service": name, "state": "IN_PROGRESS",
+                    "message": "%s: revision %s is in service on %d copies, fewer than the %d at least"
+                               % (name, revision, status["in_service"], wanted[0])}
+    return {"service": name, "state": "COMPLETED", "message": "%s: revision %s is in service" % (name, revision)}
 
 
 def local_outcomes(statuses, definitions):

@@ -61,6 +61,26 @@ def test_local_outcome_completed():
         "service": "frontend", "state": "COMPLETED", "message": "frontend: revision 3f2a9c0d11e4 is in service"}
 
 
+BOUNDED = dict(DEFINITION, min_count=30, max_count=30)
+
+
+@pytest.mark.parametrize("status, state, message", [
+    # New bounds: done only once the controller has them and as many copies are in service,
+    # as ECS is stable only once the running count is the desired count.
+    (dict(controller_status("COMPLETED"), in_service=10, min_count=10, max_count=10), "IN_PROGRESS",
+     "frontend: revision 3f2a9c0d11e4 is in service on 10 copies; the service controller has yet to take the "
+     "bounds 30-30"),
+    (dict(controller_status("COMPLETED"), in_service=14, min_count=30, max_count=30), "IN_PROGRESS",
+     "frontend: revision 3f2a9c0d11e4 is in service on 14 copies, fewer than the 30 at least"),
+    (dict(controller_status("COMPLETED"), in_service=30, min_count=30, max_count=30), "COMPLETED",
+     "frontend: revision 3f2a9c0d11e4 is in service"),
+    # A status from before the controller counted copies: the revision alone decides.
+    (controller_status("COMPLETED"), "COMPLETED", "frontend: revision 3f2a9c0d11e4 is in service"),
+])
+def test_local_outcome_completed_waits_for_the_copies_the_bounds_ask(status, state, message):
+    assert local_outcome(status, BOUNDED) == {"service": "frontend", "state": state, "message": message}
+
+
 FAILED_WITH_ROLLBACK = controller_status(
     "FAILED", rolled_back_to="revision 0123456789ab (127.0.0.1:5050/demo/frontend:bbbb)",
     reason="demo-frontend-12 did not pass its health check (GET /) 2 times in a row within 20 s "
