@@ -37,6 +37,14 @@ def describe_plan(plan):
     return ", ".join(words)
 
 
+def good_per_second(ab):
+    """Answers per second that were neither failed nor non-2xx; ab's req/s when it cannot tell."""
+    seconds, attempted = ab.get("time_taken_s"), ab.get("attempted_requests")
+    if not seconds or attempted is None or ab.get("client_visible_errors") is None:
+        return ab["requests_per_second"]
+    return max(attempted - ab["client_visible_errors"], 0) / float(seconds)
+
+
 def table_row(report, copies, limit_per_copy):
     """The sweep's figures of one throughput report (report.json) with copies frontends.
 
@@ -45,6 +53,8 @@ def table_row(report, copies, limit_per_copy):
     failed is what a client saw fail at the socket (connect, receive, exceptions); non-2xx are
     answers with an error status. ab's own "Failed requests" also counts length changes,
     which are not errors.
+    The ratio counts good answers only: a load balancer answering 503 at once, with no copy
+    left, is fast, and ab's req/s counts those answers too.
     """
     ab = report["apachebench"]
     limit = float(limit_per_copy * copies)
@@ -53,7 +63,7 @@ def table_row(report, copies, limit_per_copy):
         "concurrency": report["parameters"]["concurrency"],
         "faults": describe_plan(report.get("faults_plan")),
         "requests_per_second": ab["requests_per_second"],
-        "ratio_to_limit": round(ab["requests_per_second"] / limit, 2) if limit else None,
+        "ratio_to_limit": round(good_per_second(ab) / limit, 3) if limit else None,
         "failed": ab["failed_connect"] + ab["failed_receive"] + ab["failed_exceptions"],
         "non_2xx": ab["non_2xx_responses"],
         "p50_ms": ab["percentiles"].get("50"),
