@@ -156,6 +156,35 @@ def parse_stats(text):
     return stats
 
 
+def stats_delta(before_text, after_text):
+    """What each retry policy did between two readings of the proxy's counters (its JSON texts).
+
+    None when either reading is missing (no proxy, or it could not be read). A service whose
+    counters went down, or that the first reading lacks, was reset in between (HAProxy restarted
+    or reloaded): what it did is unknown, and it maps to None.
+    """
+    if not before_text or not after_text:
+        return None
+    try:
+        before, after = parse_stats(before_text), parse_stats(after_text)
+    except ValueError:
+        return None
+    delta = {}
+    for service, now in sorted(after.items()):
+        then = before.get(service)
+        if then is None:
+            delta[service] = None
+            continue
+        changed = dict((counter, now[counter] - then[counter]) for counter in COUNTERS)
+        changed["failures"] = dict((cls, now["failures"][cls] - then["failures"][cls]) for cls in FAILURE_CLASSES)
+        if min(list(changed.values())[:len(COUNTERS)] + list(changed["failures"].values())) < 0:
+            delta[service] = None
+            continue
+        changed["retry_share"] = round(changed["retries"] / float(changed["calls"]), 4) if changed["calls"] else 0.0
+        delta[service] = changed
+    return delta
+
+
 SIDECAR_NAME = "retry-proxy"
 
 

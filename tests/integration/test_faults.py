@@ -66,3 +66,9 @@ def test_killing_a_frontend_copy_every_second_reaches_no_client(cluster, service
         markdown = handle.read()
     assert "](throughput.png)" in markdown
     assert "| kill | %s | done |" % kills[0]["target"] in markdown
+    # Every request that reached a frontend called the backend once through its retry policy;
+    # the backend answers no ERROR here, so nothing was retried for its body.
+    backend_calls = report["retry_policies"]["backend"]
+    assert backend_calls["calls"] >= 300
+    assert backend_calls["failures"]["body"] == 0
+    assert "Retry policies during the run" in markdown

@@ -60,9 +60,15 @@ def test_throughput_on_a_fresh_machine_brings_everything_up(cluster):
     assert figures["success_ratio"] >= 0.99
     assert figures["client_visible_errors"] <= 6
     assert figures["server_port"] == cluster.public_port
-    # The backend's ERROR answers are retried by its retry policy, so they crash no frontend.
+    # The backend's ERROR answers are retried by its retry policy, so they crash no frontend,
+    # and the report counts what the policy did: a call per request, ERROR answers retried.
     assert report["context"]["frontend_restarts_during_run"] == 0
-    assert os.path.exists(reports[0].replace(".json", ".md"))
+    backend_calls = report["retry_policies"]["backend"]
+    assert backend_calls["calls"] >= 600
+    assert backend_calls["retries"] == backend_calls["attempts"] - backend_calls["calls"] > 0
+    assert backend_calls["failures"]["body"] > 0
+    with open(reports[0].replace(".json", ".md")) as handle:
+        assert "| backend | %d | %d |" % (backend_calls["calls"], backend_calls["attempts"]) in handle.read()
     containers = cluster.containers()
     frontend = next(s for s in cluster.services if s["name"] == "frontend")
     # The controller scales the frontends with the load, within the list's bounds.

@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import (
     DEFAULTS, haproxy_quote, parse_stats, policies_environment, policy_problems, retried_callees, retry_proxy_needed,
-    task_containers, with_defaults)
+    stats_delta, task_containers, with_defaults)
 
 BACKEND = {"name": "backend", "retry_policy": {"on_body": "^ERROR$", "on_statuses": [500, 503]}}
 PLAIN = {"name": "frontend"}
@@ -175,3 +175,36 @@ def test_the_retry_proxy_is_needed_when_a_service_calls_one_with_a_policy():
     assert not retry_proxy_needed([entry for entry in SERVICE_LIST if entry["name"] != "frontend"])
     # The frontend calls backend (a policy) and auth (none): only backend goes through the proxy.
     assert [entry["name"] for entry in retried_callees(SERVICE_LIST[2], SERVICE_LIST)] == ["backend"]
+
+
+def counters_text(**services):
+    """The proxy's JSON with the given counters (calls, attempts, retries, body failures) by service."""
+    body = ",".join(
+        '"%s":{"calls":%d,"attempts":%d,"retries":%d,"budget_exhausted":0,"gave_up":0,'
+        '"failures":{"connect_failure":0,"timeout":0,"status":0,"body":%d},"budget_tokens":10.000}'
+        % (name, calls, attempts, retries, body) for name, (calls, attempts, retries, body) in services.items())
+    return '{"retry_policies":{%s}}\n' % body
+
+
+def test_stats_delta_is_what_happened_between_two_readings():
+    delta = stats_delta(counters_text(backend=(100, 102, 2, 2)), counters_text(backend=(1600, 1633, 33, 31)))
+    assert delta == {"backend": {"calls": 1500, "attempts": 1531, "retries": 31, "budget_exhausted": 0,
+                                 "gave_up": 0, "retry_share": 0.0207,
+                                 "failures": {"connect_failure": 0, "timeout": 0, "status": 0, "body": 29}}}
+
+
+@pytest.mark.parametrize("before, after", [
+    # HAProxy restarted during the run: the counters started again from zero.
+    (counters_text(backend=(1600, 1633, 33, 31)), counters_text(backend=(40, 41, 1, 1))),
+    # A policy the first reading did not have: added by a reload in between.
+    (counters_text(), counters_text(backend=(40, 41, 1, 1))),
+])
+def test_stats_delta_of_a_reset_policy_is_unknown(before, after):
+    assert stats_delta(before, after) == {"backend": None}
+
+
+@pytest.mark.parametrize("before, after", [("", counters_text(backend=(1, 1, 0, 0))),
+                                           (counters_text(backend=(1, 1, 0, 0)), ""),
+                                           ("<html>503</html>", counters_text(backend=(1, 1, 0, 0)))])
+def test_stats_delta_without_two_readings_is_none(before, after):
+    assert stats_delta(before, after) is None
