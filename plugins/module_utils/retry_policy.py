@@ -156,6 +156,21 @@ def parse_stats(text):
     return stats
 
 
+def _difference(then, now):
+    """What one proxy's policy did from the counters `then` to `now`; None when they went down."""
+    changed = dict((counter, now[counter] - then[counter]) for counter in COUNTERS)
+    changed["failures"] = dict((cls, now["failures"][cls] - then["failures"][cls]) for cls in FAILURE_CLASSES)
+    if min([changed[counter] for counter in COUNTERS] + list(changed["failures"].values())) < 0:
+        return None
+    return changed
+
+
+def _with_share(changed):
+    if changed is not None:
+        changed["retry_share"] = round(changed["retries"] / float(changed["calls"]), 4) if changed["calls"] else 0.0
+    return changed
+
+
 def stats_delta(before_text, after_text):
     """What each retry policy did between two readings of the proxy's counters (its JSON texts).
 
@@ -169,20 +184,68 @@ def stats_delta(before_text, after_text):
         before, after = parse_stats(before_text), parse_stats(after_text)
     except ValueError:
         return None
-    delta = {}
-    for service, now in sorted(after.items()):
-        then = before.get(service)
-        if then is None:
-            delta[service] = None
+    return dict((service, _with_share(_difference(before[service], now) if service in before else None))
+                for service, now in sorted(after.items()))
+
+
+# A sidecar writes its counters to its log every few seconds (LOADBEARING_RETRY_LOG_EVERY_S),
+# each line this mark and the counters' JSON.
+LOG_MARK = "retry-policy counters "
+SIDECAR_LOG_EVERY_S = 5
+
+
+def sidecar_counters_delta(events, start_ms, end_ms):
+    """What the retry proxies of many tasks did during a run, from the counters in their logs.
+
+    events: CloudWatch Logs events (logStreamName, timestamp in ms, message); a stream is one
+    task's sidecar. For each stream, from its last reading at or before start_ms (none: the task
+    started during the run, from zero) to its first at or after end_ms (none: the task stopped
+    during the run, so its last reading, and the figure is a lower bound). The readings are a
+    few seconds apart, so calls of those seconds around the run count too.
+
+    Returns the sum over streams by service called, with `tasks` (the streams counted) and
+    `complete` (every stream had a reading after the run), or None when no stream had a reading
+    after start_ms.
+    """
+    readings = {}
+    for event in events:
+        message = event.get("message", "")
+        if not message.startswith(LOG_MARK):
             continue
-        changed = dict((counter, now[counter] - then[counter]) for counter in COUNTERS)
-        changed["failures"] = dict((cls, now["failures"][cls] - then["failures"][cls]) for cls in FAILURE_CLASSES)
-        if min(list(changed.values())[:len(COUNTERS)] + list(changed["failures"].values())) < 0:
-            delta[service] = None
+        try:
+            counters = parse_stats(message[len(LOG_MARK):])
+        except ValueError:
             continue
-        changed["retry_share"] = round(changed["retries"] / float(changed["calls"]), 4) if changed["calls"] else 0.0
-        delta[service] = changed
-    return delta
+        readings.setdefault(event["logStreamName"], []).append((event["timestamp"], counters))
+    totals, tasks, complete = {}, 0, True
+    for _stream, stream_readings in sorted(readings.items()):
+        stream_readings.sort(key=lambda reading: reading[0])
+        before = [counters for at, counters in stream_readings if at <= start_ms]
+        after = [counters for at, counters in stream_readings if at >= end_ms]
+        during = [counters for at, counters in stream_readings if start_ms < at]
+        if not during:
+            continue
+        if not after:
+            complete = False
+        last = after[0] if after else during[-1]
+        first = before[-1] if before else None
+        tasks += 1
+        for service, now in last.items():
+            then = first.get(service) if first else None
+            changed = _difference(then, now) if then else dict(
+                (key, value) for key, value in now.items() if key in COUNTERS + ("failures",))
+            if changed is None:
+                continue
+            total = totals.setdefault(service, dict([(counter, 0) for counter in COUNTERS],
+                                                    failures=dict((cls, 0) for cls in FAILURE_CLASSES)))
+            for counter in COUNTERS:
+                total[counter] += changed[counter]
+            for cls in FAILURE_CLASSES:
+                total["failures"][cls] += changed["failures"][cls]
+    if not tasks:
+        return None
+    return {"services": dict((service, _with_share(total)) for service, total in sorted(totals.items())),
+            "tasks": tasks, "complete": complete}
 
 
 SIDECAR_NAME = "retry-proxy"
@@ -193,6 +256,16 @@ def retried_callees(service, services):
     by_name = dict((entry["name"], entry) for entry in services)
     return [by_name[target] for target in sorted(set((service.get("endpoints") or {}).values()))
             if by_name[target].get("retry_policy") is not None]
+
+
+def sidecar_stream_prefix(service_name):
+    """The awslogs stream prefix of the retry proxy beside a service's copies on AWS."""
+    return "%s-%s" % (service_name, SIDECAR_NAME)
+
+
+def sidecar_stream_prefixes(services):
+    """Where the sidecars of every service that has one log: their streams' prefixes, with the '/'."""
+    return [sidecar_stream_prefix(service["name"]) + "/" for service in services if retried_callees(service, services)]
 
 
 def retry_proxy_needed(services):
@@ -247,6 +320,8 @@ def task_containers(service, services, image, endpoints, sidecar_image, log_grou
     proxy_environment = policies_environment(retried, urls=urls)
     for entry in retried:
         proxy_environment[ENV_PREFIX + env_key(entry["name"]) + "_LISTEN"] = str(entry["listener_port"])
+    # Its log is the only place the sidecar's counters can be read from (sidecar_counters_delta).
+    proxy_environment[ENV_PREFIX + "LOG_EVERY_S"] = str(SIDECAR_LOG_EVERY_S)
     app["links"] = [SIDECAR_NAME]
     app["dependsOn"] = [{"containerName": SIDECAR_NAME, "condition": "START"}]
     sidecar = {
@@ -255,6 +330,6 @@ def task_containers(service, services, image, endpoints, sidecar_image, log_grou
         "essential": True,
         "memoryReservation": sidecar_memory_mib,
         "environment": pairs(proxy_environment),
-        "logConfiguration": logs(service["name"] + "-" + SIDECAR_NAME),
+        "logConfiguration": logs(sidecar_stream_prefix(service["name"])),
     }
     return [app, sidecar]

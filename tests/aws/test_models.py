@@ -219,3 +219,18 @@ def test_an_updated_target_tracking_policy_keeps_one_set_of_alarms(aws):
     assert alarms() == second and second != first
     scaling.delete_scaling_policy(PolicyName="requests", **target)
     assert alarms() == []
+
+
+def test_filter_log_events_reads_only_the_streams_under_the_prefix(aws):
+    logs = aws.client("logs")
+    logs.create_log_group(logGroupName="/prefixed")
+    for stream in ("web-proxy/proxy/1", "web-proxy/proxy/2", "web/web/1"):
+        logs.create_log_stream(logGroupName="/prefixed", logStreamName=stream)
+        logs.put_log_events(logGroupName="/prefixed", logStreamName=stream,
+                            logEvents=[{"timestamp": int(time.time() * 1000), "message": "line of " + stream}])
+    events = logs.filter_log_events(logGroupName="/prefixed", logStreamNamePrefix="web-proxy/")["events"]
+    assert sorted(event["logStreamName"] for event in events) == ["web-proxy/proxy/1", "web-proxy/proxy/2"]
+    assert logs.filter_log_events(logGroupName="/prefixed", logStreamNamePrefix="none/")["events"] == []
+    with pytest.raises(ClientError) as excinfo:
+        logs.filter_log_events(logGroupName="/prefixed", logStreamNamePrefix="web/", logStreamNames=["web/web/1"])
+    assert error_code(excinfo) == "InvalidParameterException"

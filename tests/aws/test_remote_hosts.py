@@ -17,6 +17,7 @@ import re
 import shutil
 import sys
 import threading
+import time
 from http.server import ThreadingHTTPServer
 
 import pytest
@@ -152,6 +153,27 @@ class ServiceBehindTheALB(BackendHandler):
         super().do_GET()
 
 
+class SidecarLog(threading.Thread):
+    """Stands in for the frontend task's retry-proxy sidecar: every second it logs its counters,
+    a call to the backend per request that reached the service behind the ALB, to the task's
+    stream of the cluster's log group, as awslogs carries the real one's lines there."""
+
+    def __init__(self, logs, task_id):
+        super().__init__(daemon=True)
+        self.logs, self.stream = logs, "frontend-retry-proxy/retry-proxy/%s" % task_id
+        self.stopped = threading.Event()
+        logs.create_log_stream(logGroupName="/loadbearing/%s" % CLUSTER, logStreamName=self.stream)
+
+    def run(self):
+        while not self.stopped.wait(1.0):
+            calls = ServiceBehindTheALB.received
+            line = ('retry-policy counters {"retry_policies":{"backend":{"calls":%d,"attempts":%d,"retries":0,'
+                    '"budget_exhausted":0,"gave_up":0,"failures":{"connect_failure":0,"timeout":0,"status":0,'
+                    '"body":0},"budget_tokens":10.000}}}' % (calls, calls))
+            self.logs.put_log_events(logGroupName="/loadbearing/%s" % CLUSTER, logStreamName=self.stream,
+                                     logEvents=[{"timestamp": int(time.time() * 1000), "message": line}])
+
+
 def test_throughput_runs_ab_on_the_load_generator(aws, standins, tmp_path):
     ecs, ec2 = aws.client("ecs"), aws.client("ec2")
     # A frontend task that runs on a registered container instance, for the crash to stop.
@@ -168,6 +190,8 @@ def test_throughput_runs_ab_on_the_load_generator(aws, standins, tmp_path):
         hosts.write("%s %s\n" % (PUBLIC_ALB, alb))
     server = ThreadingHTTPServer((PUBLIC_ALB, 8080), ServiceBehindTheALB)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    sidecar = SidecarLog(aws.client("logs"), task["taskArn"].split("/")[-1])
+    sidecar.start()
     try:
         # moto serves no Debian AMI parameter: the one published by the artifacts test.
         run = aws.playbook("throughput.yml", *CLUSTER_VARS, "-e", "benchmark_requests=%d" % REQUESTS,
@@ -175,6 +199,7 @@ def test_throughput_runs_ab_on_the_load_generator(aws, standins, tmp_path):
                            "-e", "benchmark_loadgen_ami_parameter=/emulator/debian-12-amd64",
                            env={"LOADBEARING_SSM_STANDINS": str(standins)})
     finally:
+        sidecar.stopped.set()
         server.shutdown()
         server.server_close()
     assert run.rc == 0, run.failure()
@@ -188,6 +213,11 @@ def test_throughput_runs_ab_on_the_load_generator(aws, standins, tmp_path):
     assert report["apachebench"]["client_visible_errors"] == 0
     # The crash during the run is the frontend's one restart, counted from ECS's stopped tasks.
     assert report["context"] == {"frontend_restarts_during_run": 1, "backend_restarts_during_run": 0}
+    # What the frontend's sidecar did, read back from its log: a call to the backend per request.
+    assert report["retry_policies"]["backend"]["calls"] == REQUESTS
+    markdown = open(glob.glob(str(tmp_path / CLUSTER / "*" / "report.md"))[0]).read()
+    assert "| backend | %d | %d |" % (REQUESTS, REQUESTS) in markdown
+    assert "Counted from the logs of the retry-proxy sidecars of 1 task(s)" in markdown
     # The load generator is put away after the run.
     instance_id = loadgen.group(2)
     state = ec2.describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]["State"]["Name"]

@@ -20,7 +20,8 @@ import yaml
 from conftest import UnixHTTPConnection
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.images import image_plan
-from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import SIDECAR_NAME, task_containers
+from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import (
+    LOG_MARK, SIDECAR_LOG_EVERY_S, SIDECAR_NAME, parse_stats, task_containers)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.dirname(os.path.realpath(os.environ.get("ANSIBLE_PLAYBOOK", os.path.join(ROOT, ".venv", "bin", "ansible-playbook"))))
@@ -184,6 +185,22 @@ def test_a_200_error_is_retried_and_counted(sidecar):
     assert after["retries"] - before["retries"] == 1
     assert after["failures"]["body"] - before["failures"]["body"] == 1
     assert after["gave_up"] == before["gave_up"]
+
+
+def test_its_log_carries_its_counters_for_the_throughput_stage(sidecar):
+    """The task definition asks for the counters in the log every few seconds: the only place
+    the throughput stage can read them from on AWS (CloudWatch Logs, through awslogs)."""
+    counted = counters(sidecar)["calls"]
+    assert counted >= 1
+    deadline = time.time() + 2 * SIDECAR_LOG_EVERY_S + 2
+    while True:
+        lines = [line for line in run(["podman", "logs", CONTAINER]).stdout.splitlines()
+                 if line.startswith(LOG_MARK)]
+        logged = parse_stats(lines[-1][len(LOG_MARK):])["backend"]["calls"] if lines else -1
+        if logged >= counted:
+            break
+        assert time.time() < deadline, "no counters with %d calls in the log: %s" % (counted, lines[-3:])
+        time.sleep(0.5)
 
 
 def test_other_methods_reach_the_load_balancer_once(sidecar):

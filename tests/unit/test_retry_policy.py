@@ -9,7 +9,7 @@ import pytest
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import (
     DEFAULTS, haproxy_quote, parse_stats, policies_environment, policy_problems, retried_callees, retry_proxy_needed,
-    stats_delta, task_containers, with_defaults)
+    sidecar_counters_delta, sidecar_stream_prefixes, stats_delta, task_containers, with_defaults)
 
 BACKEND = {"name": "backend", "retry_policy": {"on_body": "^ERROR$", "on_statuses": [500, 503]}}
 PLAIN = {"name": "frontend"}
@@ -150,6 +150,8 @@ def test_a_caller_of_a_service_with_a_policy_gets_the_proxy_as_sidecar():
     assert proxy_env["LOADBEARING_RETRY_POLICIES"] == "backend"
     assert proxy_env["LOADBEARING_RETRY_BACKEND_URL"] == "http://internal-alb:8081"
     assert proxy_env["LOADBEARING_RETRY_BACKEND_LISTEN"] == "8081"
+    # Its counters go to its log, where the throughput stage reads them.
+    assert proxy_env["LOADBEARING_RETRY_LOG_EVERY_S"] == "5"
     assert proxy_env["LOADBEARING_RETRY_BACKEND_ON_BODY"] == "^ERROR$"
     assert "LOADBEARING_RETRY_AUTH_URL" not in proxy_env
     assert sidecar["logConfiguration"]["options"]["awslogs-stream-prefix"] == "frontend-retry-proxy"
@@ -208,3 +210,53 @@ def test_stats_delta_of_a_reset_policy_is_unknown(before, after):
                                            ("<html>503</html>", counters_text(backend=(1, 1, 0, 0)))])
 def test_stats_delta_without_two_readings_is_none(before, after):
     assert stats_delta(before, after) is None
+
+
+def logged(stream, at_s, calls, attempts, retries, body):
+    """A log event as a sidecar writes it, at at_s seconds (CloudWatch Logs counts in ms)."""
+    return {"logStreamName": stream, "timestamp": int(at_s * 1000),
+            "message": "retry-policy counters " + counters_text(backend=(calls, attempts, retries, body)).strip()}
+
+
+TASK_A, TASK_B, TASK_C = ("frontend-retry-proxy/retry-proxy/%s" % task for task in ("a1", "b2", "c3"))
+
+
+@pytest.mark.parametrize("events, expected", [
+    # One task: from its last reading before the run to its first after.
+    ([logged(TASK_A, 95, 10, 10, 0, 0), logged(TASK_A, 100, 12, 12, 0, 0), logged(TASK_A, 105, 60, 62, 2, 2),
+      logged(TASK_A, 110, 120, 123, 3, 3), logged(TASK_A, 115, 121, 124, 3, 3)],
+     {"tasks": 1, "complete": True, "calls": 108, "attempts": 111, "retries": 3, "body": 3}),
+    # A task started during the run counts from zero; two tasks add up.
+    ([logged(TASK_A, 100, 12, 12, 0, 0), logged(TASK_A, 110, 120, 123, 3, 3),
+      logged(TASK_B, 104, 5, 5, 0, 0), logged(TASK_B, 111, 40, 41, 1, 1)],
+     {"tasks": 2, "complete": True, "calls": 148, "attempts": 152, "retries": 4, "body": 4}),
+    # A task stopped during the run: its last reading, and the sum is a lower bound.
+    ([logged(TASK_A, 100, 12, 12, 0, 0), logged(TASK_A, 110, 120, 123, 3, 3),
+      logged(TASK_C, 100, 7, 7, 0, 0), logged(TASK_C, 105, 30, 31, 1, 1)],
+     {"tasks": 2, "complete": False, "calls": 131, "attempts": 135, "retries": 4, "body": 4}),
+])
+def test_sidecar_counters_delta_sums_each_tasks_run(events, expected):
+    # The run went from 101 s to 109 s.
+    delta = sidecar_counters_delta(events + [{"logStreamName": TASK_A, "timestamp": 103000, "message": "started"}],
+                                   101000, 109000)
+    backend = delta["services"]["backend"]
+    assert (delta["tasks"], delta["complete"]) == (expected["tasks"], expected["complete"])
+    assert (backend["calls"], backend["attempts"], backend["retries"], backend["failures"]["body"]) == (
+        expected["calls"], expected["attempts"], expected["retries"], expected["body"])
+    assert backend["retry_share"] == round(expected["retries"] / float(expected["calls"]), 4)
+
+
+def test_sidecar_counters_delta_without_readings_during_the_run_is_none():
+    assert sidecar_counters_delta([], 101000, 109000) is None
+    assert sidecar_counters_delta([logged(TASK_A, 95, 10, 10, 0, 0)], 101000, 109000) is None
+
+
+def test_sidecar_stream_prefixes_are_those_of_the_callers_task_definitions():
+    services = [dict(BACKEND, listener_port=8081),
+                {"name": "frontend", "port": 8000, "endpoints": {"BACKEND_URL": "backend"}}]
+    assert sidecar_stream_prefixes(services) == ["frontend-retry-proxy/"]
+    _app, sidecar = task_containers(services[1], services, "repo/frontend:1", {"backend": "http://alb:8081/"},
+                                    "repo/retry-proxy:1", "/loadbearing/demo", "us-east-1")
+    prefix = sidecar["logConfiguration"]["options"]["awslogs-stream-prefix"]
+    assert sidecar_stream_prefixes(services) == [prefix + "/"]
+    assert sidecar_stream_prefixes([BACKEND, PLAIN]) == []

@@ -25,6 +25,9 @@
 --   LOADBEARING_RETRY_<NAME>_BUDGET_PERCENT  retries at most this share of calls
 --   LOADBEARING_RETRY_<NAME>_BUDGET_BURST    ...plus this many in a burst
 --   LOADBEARING_RETRY_<NAME>_LISTEN       sidecar only: the port its haproxy.cfg listens on
+--   LOADBEARING_RETRY_LOG_EVERY_S         optional: write the counters to standard output
+--                                         every this many seconds (a sidecar's log is the
+--                                         only place its counters can be read from)
 -- <NAME> is the policy name upper-cased with '-' as '_'.
 --
 -- Counters: `show retry-policy` on the runtime API, or the `retry_policy_stats`
@@ -280,6 +283,20 @@ end
 core.register_service("retry_policy_stats", "http", function(applet)
   send_text(applet, 200, "application/json", stats_json())
 end)
+
+-- Each line is LOG_MARK and the counters' JSON; the throughput stage reads them back from the
+-- task's log (plugins/module_utils/retry_policy.py, sidecar_counters_delta).
+local LOG_MARK = "retry-policy counters "
+local log_every_s = tonumber(os.getenv("LOADBEARING_RETRY_LOG_EVERY_S") or "") or 0
+if log_every_s > 0 and #order > 0 then
+  core.register_task(function()
+    while true do
+      io.stdout:write(LOG_MARK .. stats_json())
+      io.stdout:flush()
+      core.msleep(math.floor(log_every_s * 1000))
+    end
+  end)
+end
 
 core.register_cli({ "show", "retry-policy" }, "show retry-policy : counters of the retry policies as JSON",
   function(applet)
