@@ -65,10 +65,10 @@ sanity: test-venv ## ansible-test sanity on a copy laid out as ansible_collectio
 	tests/sanity/run $(CURDIR)/$(BIN)
 
 integration: test-venv ## The whole local lifecycle, with its own cluster name and ports
-	$(BIN)/pytest -v tests/integration
+	$(BIN)/pytest -v --durations=15 tests/integration
 
 aws: test-venv ## The AWS platform's init, artifacts, build and terminate against moto's server
-	$(BIN)/pytest -v tests/aws
+	$(BIN)/pytest -v --durations=15 tests/aws
 
 molecule: test-venv ## One molecule scenario per local role, with its idempotence step
 	tests/molecule/run $(CURDIR)/$(BIN)
