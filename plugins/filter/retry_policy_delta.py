@@ -16,7 +16,8 @@ description:
     calls, attempts, retries, refusals by the budget, calls given up and failures by class happened
     in between, with C(retry_share) (retries per call).
   - Returns None when either reading is missing. A service reset in between (HAProxy restarted or
-    reloaded, so its counters went down or were not in the first reading) maps to None: unknown.
+    reloaded, so its counters went down or were not in the first reading) maps to None, since what
+    it did is unknown.
 positional: after
 options:
   _input:
