@@ -156,10 +156,17 @@ def parse_stats(text):
     return stats
 
 
+def _combined(first, second, sign):
+    """first + sign x second, counter by counter and failure class by failure class."""
+    combined = dict((counter, first[counter] + sign * second[counter]) for counter in COUNTERS)
+    combined["failures"] = dict((cls, first["failures"][cls] + sign * second["failures"][cls])
+                                for cls in FAILURE_CLASSES)
+    return combined
+
+
 def _difference(then, now):
     """What one proxy's policy did from the counters `then` to `now`; None when they went down."""
-    changed = dict((counter, now[counter] - then[counter]) for counter in COUNTERS)
-    changed["failures"] = dict((cls, now["failures"][cls] - then["failures"][cls]) for cls in FAILURE_CLASSES)
+    changed = _combined(now, then, -1)
     if min([changed[counter] for counter in COUNTERS] + list(changed["failures"].values())) < 0:
         return None
     return changed
@@ -217,6 +224,7 @@ def sidecar_counters_delta(events, start_ms, end_ms):
         except ValueError:
             continue
         readings.setdefault(event["logStreamName"], []).append((event["timestamp"], counters))
+    zero = dict([(counter, 0) for counter in COUNTERS], failures=dict((cls, 0) for cls in FAILURE_CLASSES))
     totals, tasks, complete = {}, 0, True
     for _stream, stream_readings in sorted(readings.items()):
         stream_readings.sort(key=lambda reading: reading[0])
@@ -225,23 +233,13 @@ def sidecar_counters_delta(events, start_ms, end_ms):
         during = [counters for at, counters in stream_readings if start_ms < at]
         if not during:
             continue
-        if not after:
-            complete = False
-        last = after[0] if after else during[-1]
-        first = before[-1] if before else None
+        complete = complete and bool(after)
+        first, last = (before[-1] if before else {}), (after[0] if after else during[-1])
         tasks += 1
         for service, now in last.items():
-            then = first.get(service) if first else None
-            changed = _difference(then, now) if then else dict(
-                (key, value) for key, value in now.items() if key in COUNTERS + ("failures",))
-            if changed is None:
-                continue
-            total = totals.setdefault(service, dict([(counter, 0) for counter in COUNTERS],
-                                                    failures=dict((cls, 0) for cls in FAILURE_CLASSES)))
-            for counter in COUNTERS:
-                total[counter] += changed[counter]
-            for cls in FAILURE_CLASSES:
-                total["failures"][cls] += changed["failures"][cls]
+            changed = _difference(first.get(service, zero), now)
+            if changed is not None:
+                totals[service] = _combined(totals.get(service, zero), changed, 1)
     if not tasks:
         return None
     return {"services": dict((service, _with_share(total)) for service, total in sorted(totals.items())),
