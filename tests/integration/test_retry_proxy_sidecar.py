@@ -217,3 +217,12 @@ def test_a_policy_without_its_load_balancer_stops_the_proxy_with_the_variable_na
                    "--env", "LOADBEARING_RETRY_BACKEND_LISTEN=8081", proxy_image["ref"]])
     assert stopped.returncode == 2
     assert "LOADBEARING_RETRY_BACKEND_URL must be the load balancer's http:// URL" in stopped.stderr
+
+
+def test_an_attempt_timeout_that_is_not_milliseconds_stops_the_proxy_with_the_variable_named(proxy_image):
+    stopped = run(["podman", "run", "--rm", "--network", "none", "--env", "LOADBEARING_RETRY_POLICIES=backend",
+                   "--env", "LOADBEARING_RETRY_BACKEND_URL=http://internal-alb:80",
+                   "--env", "LOADBEARING_RETRY_BACKEND_LISTEN=8081",
+                   "--env", "LOADBEARING_RETRY_BACKEND_TIMEOUT_MS=1s", proxy_image["ref"]])
+    assert stopped.returncode == 2
+    assert "LOADBEARING_RETRY_BACKEND_TIMEOUT_MS must be a whole number of milliseconds, not '1s'" in stopped.stderr

@@ -4,13 +4,23 @@
 -- image, the sidecar of an AWS task, carries it in /app (start.sh writes that
 -- HAProxy's configuration).
 --
--- A listener whose service has a retry policy hands idempotent requests to the
--- `retry_policy` service below. It sends each attempt through the policy's
--- upstream (an HAProxy listener over the copies, which enforces the attempt's
--- timeout), classifies the answer and retries what the policy says is a
--- failure, within a budget. Everything is configured by environment variables,
--- so the same file serves the local load balancer (haproxy.cfg `setenv`) and a
--- sidecar container (its task definition's environment):
+-- A listener whose service has a retry policy sends idempotent calls to a
+-- `<name>-calls` backend. HAProxy forwards the first attempt itself, through the
+-- policy's upstream (an HAProxy listener over the copies, which enforces the
+-- attempt's timeout and answers 502/503/504 of its own when a copy fails), and
+-- keeps the answer's body. The `retry_policy` action below then sees every
+-- answer: it counts the call, classifies the answer, and only when the policy
+-- calls it a failure does it make the further attempts, within a budget, and
+-- answer with the last one. A good first answer, nearly every call, goes on
+-- as HAProxy forwarded it, without a second HTTP client in its path.
+--
+-- The backend saves what a further attempt needs, before the first one leaves:
+--   txn.retry_policy   the policy's name       txn.retry_pathq    path and query
+--   txn.retry_headers  the request's headers (req.hdrs)
+--   txn.retry_body     its body, when it has one (req.body)
+-- Everything else is configured by environment variables, so the same file
+-- serves the local load balancer (haproxy.cfg `setenv`) and a sidecar container
+-- (its task definition's environment):
 --
 --   LOADBEARING_RETRY_POLICIES            names of the policies, space-separated
 --   LOADBEARING_RETRY_<NAME>_URL          base URL of the upstream (no trailing /)
@@ -159,42 +169,110 @@ local function retried(policy, class)
   return true
 end
 
-local function request_headers(applet)
+-- The request's headers as HAProxy's req.hdrs gives them ("name: value" lines), without the
+-- ones that describe a connection.
+local function request_headers(block)
   local headers = {}
-  for name, values in pairs(applet.headers) do
-    if not HOP_BY_HOP[name] then
-      local list = {}
-      for _, value in pairs(values) do
-        table.insert(list, value)
+  for line in string.gmatch(block or "", "[^\r\n]+") do
+    local name, value = string.match(line, "^([^:]+):%s*(.-)%s*$")
+    if name ~= nil then
+      name = string.lower(name)
+      if not HOP_BY_HOP[name] then
+        headers[name] = headers[name] or {}
+        table.insert(headers[name], value)
       end
-      headers[name] = list
     end
   end
   return headers
 end
 
-local function read_body(applet)
-  local length = tonumber(applet.headers["content-length"] and applet.headers["content-length"][0] or "0")
-  if length == nil or length <= 0 then
-    return nil
-  end
-  return applet:receive(length)
+-- The first attempt's answer, as HAProxy forwarded it, in the HTTP client's shape.
+local function forwarded_answer(txn)
+  return { status = tonumber(txn.f:status()), headers = txn.http:res_get_headers(),
+           body = txn.f:res_body() or "" }
 end
 
-local function send_answer(applet, res)
-  local body = res.body or ""
-  applet:set_status(res.status, res.reason)
-  for name, values in pairs(res.headers or {}) do
+-- An answer of the policy's own, replacing the first attempt's.
+local function reply_with(txn, status, reason, headers, body)
+  local reply = txn:reply()
+  reply:set_status(status, reason)
+  for name, values in pairs(headers) do
     if not HOP_BY_HOP[string.lower(name)] then
       for _, value in pairs(values) do
-        applet:add_header(name, value)
+        reply:add_header(name, value)
       end
     end
   end
-  applet:add_header("content-length", tostring(#body))
-  applet:start_response()
-  applet:send(body)
+  reply:set_body(body)
+  txn:done(reply)
 end
+
+local function reply_text(txn, status, text)
+  reply_with(txn, status, nil, { ["content-type"] = { "text/plain" } }, text)
+end
+
+local METHODS = { GET = "get", HEAD = "head", PUT = "put", DELETE = "delete" }
+
+-- One call: its first attempt has been answered (`first`); further attempts while the policy
+-- says the answer failed, retries are left and the budget allows. Returns the last answer and
+-- its failure class (nil when it is a good one).
+local function attempts_after(policy, call, request, first)
+  local counters = policy.counters
+  counters.calls = counters.calls + 1
+  counters.attempts = counters.attempts + 1
+  policy.tokens = math.min(policy.budget_burst, policy.tokens + policy.budget_ratio)
+  local res, class = first, classify(policy, call, first)
+  local attempt = 1
+  while class ~= nil do
+    policy.failures[class] = policy.failures[class] + 1
+    if not retried(policy, class) or attempt >= policy.attempts then
+      break
+    end
+    if policy.tokens < 1 then
+      counters.budget_exhausted = counters.budget_exhausted + 1
+      break
+    end
+    policy.tokens = policy.tokens - 1
+    counters.retries = counters.retries + 1
+    counters.attempts = counters.attempts + 1
+    attempt = attempt + 1
+    local client = core.httpclient()
+    res = client[call](client, request())
+    class = classify(policy, call, res)
+  end
+  if class ~= nil then
+    counters.gave_up = counters.gave_up + 1
+  end
+  return res, class
+end
+
+core.register_action("retry_policy", { "http-res" }, function(txn)
+  local policy = policies[txn:get_var("txn.retry_policy") or ""]
+  local call = METHODS[txn.f:method()]
+  if policy == nil or call == nil then
+    return
+  end
+  -- Built only when a further attempt is made: a good first answer costs nothing more.
+  local function request()
+    -- The upstream listener cuts an attempt at timeout_ms (and answers 504). The client's own
+    -- timeout is only a safety net: when it fires, HAProxy's HTTP client retries by itself,
+    -- unseen by the policy and its budget.
+    return { url = policy.url .. (txn:get_var("txn.retry_pathq") or "/"),
+             headers = request_headers(txn:get_var("txn.retry_headers")),
+             body = txn:get_var("txn.retry_body"), timeout = 2 * policy.timeout_ms + 1000,
+             dst = policy.dst }
+  end
+  local first = forwarded_answer(txn)
+  local res = attempts_after(policy, call, request, first)
+  if res == nil or res.status == nil or res.status == 0 then
+    reply_text(txn, 503, "no answer from " .. policy.name .. "\n")
+  elseif cut_short(call, res) then
+    -- Never pass a cut answer on as a whole one: the caller would take it for the real thing.
+    reply_text(txn, 502, "the answer from " .. policy.name .. " was cut short\n")
+  elseif res ~= first then
+    reply_with(txn, res.status, res.reason, res.headers or {}, res.body or "")
+  end
+end)
 
 local function send_text(applet, status, content_type, text)
   applet:set_status(status)
@@ -203,63 +281,6 @@ local function send_text(applet, status, content_type, text)
   applet:start_response()
   applet:send(text)
 end
-
-local METHODS = { GET = "get", HEAD = "head", PUT = "put", DELETE = "delete" }
-
-core.register_service("retry_policy", "http", function(applet)
-  local policy = policies[applet:get_var("txn.retry_policy") or ""]
-  local call = METHODS[applet.method]
-  if policy == nil or call == nil then
-    send_text(applet, 500, "text/plain", "no retry policy for this request\n")
-    return
-  end
-  local target = policy.url .. applet.path
-  if applet.qs ~= nil and applet.qs ~= "" then
-    target = target .. "?" .. applet.qs
-  end
-  -- The upstream listener cuts an attempt at timeout_ms (and answers 504). The client's own
-  -- timeout is only a safety net, set later: when it fires, HAProxy's HTTP client retries by
-  -- itself, unseen by the policy and its budget.
-  local request = { url = target, headers = request_headers(applet), body = read_body(applet),
-                    timeout = 2 * policy.timeout_ms + 1000, dst = policy.dst }
-  local counters = policy.counters
-  counters.calls = counters.calls + 1
-  policy.tokens = math.min(policy.budget_burst, policy.tokens + policy.budget_ratio)
-
-  local res, class
-  for attempt = 1, policy.attempts do
-    if attempt > 1 then
-      if policy.tokens < 1 then
-        counters.budget_exhausted = counters.budget_exhausted + 1
-        break
-      end
-      policy.tokens = policy.tokens - 1
-      counters.retries = counters.retries + 1
-    end
-    counters.attempts = counters.attempts + 1
-    local client = core.httpclient()
-    res = client[call](client, request)
-    class = classify(policy, call, res)
-    if class == nil then
-      break
-    end
-    policy.failures[class] = policy.failures[class] + 1
-    if not retried(policy, class) then
-      break
-    end
-  end
-  if class ~= nil then
-    counters.gave_up = counters.gave_up + 1
-  end
-  if res == nil or res.status == nil or res.status == 0 then
-    send_text(applet, 503, "text/plain", "no answer from " .. policy.name .. "\n")
-  elseif cut_short(call, res) then
-    -- Never pass a cut answer on as a whole one: the caller would take it for the real thing.
-    send_text(applet, 502, "text/plain", "the answer from " .. policy.name .. " was cut short\n")
-  else
-    send_answer(applet, res)
-  end
-end)
 
 local function stats_json()
   local parts = {}

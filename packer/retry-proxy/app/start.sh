@@ -3,7 +3,8 @@
 # load balancer loads. The task definition's LOADBEARING_RETRY_* environment is the whole
 # configuration (plugins/module_utils/retry_policy.py writes it); this writes HAProxy's from it.
 # Per policy, as the local load balancer does for a service with a policy:
-#   - a listener on _LISTEN that hands idempotent calls to the policy (the others go through once);
+#   - a listener on _LISTEN that hands idempotent calls to the policy (the others go through once):
+#     HAProxy forwards the first attempt, and the policy's action makes the others when it failed;
 #   - the attempts, through a unix socket listener that cuts each at _TIMEOUT_MS and marks the
 #     upstream's answers (the policy tells them from HAProxy's own 502/503/504 by the mark), to
 #     the load balancer at _URL, its name resolved again as its addresses change.
@@ -66,6 +67,10 @@ CONFIG
     case "$listen" in
       '' | *[!0-9]*) fail "LOADBEARING_RETRY_${key}_LISTEN must be the port to listen on, not '$listen'" ;;
     esac
+    timeout_ms=${timeout_ms:-1000}
+    case "$timeout_ms" in
+      *[!0-9]*) fail "LOADBEARING_RETRY_${key}_TIMEOUT_MS must be a whole number of milliseconds, not '$timeout_ms'" ;;
+    esac
     authority=${authority%%/*}
     case "$authority" in
       *:*) server=$authority ;;
@@ -77,10 +82,24 @@ CONFIG
 
 frontend $policy
     bind $bind:$listen
-    http-request set-var(txn.retry_policy) str($policy)
-    http-request use-service lua.retry_policy if { method GET HEAD PUT DELETE }
+    use_backend $policy-calls if { method GET HEAD PUT DELETE }
     http-response del-header x-loadbearing-upstream
     default_backend $policy
+
+backend $policy-calls
+    # The first attempt, forwarded by HAProxy; retry_policy.lua's action sees each answer and
+    # makes more attempts only when one failed (as on the local load balancer).
+    retries 0
+    retry-on none
+    timeout server $((2 * $timeout_ms + 1000))ms
+    http-request set-var(txn.retry_policy) str($policy)
+    http-request set-var(txn.retry_pathq) pathq
+    http-request set-var(txn.retry_headers) req.hdrs
+    http-request wait-for-body time 1s if { req.hdr_val(content-length) gt 0 }
+    http-request set-var(txn.retry_body) req.body if { req.hdr_val(content-length) gt 0 }
+    http-response wait-for-body time $(($timeout_ms + 1000))ms
+    http-response lua.retry_policy
+    server attempts unix@$run_dir/$policy-attempts.sock
 
 frontend $policy-attempts
     bind unix@$run_dir/$policy-attempts.sock mode 600
@@ -92,7 +111,7 @@ backend $policy
     # The policy retries, counts and budgets every attempt: HAProxy itself does not.
     retries 0
     retry-on none
-    timeout server ${timeout_ms:-1000}ms
+    timeout server ${timeout_ms}ms
     http-response set-header x-loadbearing-upstream 1
     server load-balancer $server resolvers dns init-addr last,libc,none
 CONFIG
