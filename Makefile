@@ -4,10 +4,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # What the local platform and the tests run (Debian 12); sudo, curl and python3-boto3 are what
-# the AWS tests' stand-in for a remote host uses (a build host installs them itself).
+# the AWS tests' stand-in for a remote host uses (a build host installs them itself), and
+# docker-registry the registry of the sidecar test, which pushes as the AWS build host does (the
+# local platform runs its registry in a container, from the same package).
 DEBIAN_PACKAGES := podman runc packer haproxy apache2-utils mmdebstrap \
 	busybox-static iproute2 procps ca-certificates git \
-	sudo curl python3-boto3
+	sudo curl python3-boto3 docker-registry
 # Keep Ansible's own files inside the checkout, not in ~/.ansible.
 export ANSIBLE_HOME := $(CURDIR)/.ansible
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
