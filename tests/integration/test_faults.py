@@ -49,6 +49,8 @@ def test_killing_a_frontend_copy_every_second_reaches_no_client(cluster, service
     figures = report["apachebench"]
     assert figures["complete_requests"] == 300
     assert figures["client_visible_errors"] == 0, figures
+    # Not even an answer cut short: the frontend's retry policy retries a copy killed mid-answer.
+    assert figures["failed_requests"] == 0, figures
     kills = [fault for fault in report["faults"] if fault["kind"] == "kill" and fault["result"] == "done"]
     assert len(kills) >= 3, report["faults"]
     assert all(fault["target"].startswith("itest-frontend-") for fault in kills)
@@ -71,4 +73,8 @@ def test_killing_a_frontend_copy_every_second_reaches_no_client(cluster, service
     backend_calls = report["retry_policies"]["backend"]
     assert backend_calls["calls"] >= 300
     assert backend_calls["failures"]["body"] == 0
+    # The clients' calls went through the frontend's policy, which retried the killed copies' calls.
+    frontend_calls = report["retry_policies"]["frontend"]
+    assert frontend_calls["calls"] == 300
+    assert frontend_calls["retries"] > 0 and frontend_calls["gave_up"] == 0
     assert "Retry policies during the run" in markdown
