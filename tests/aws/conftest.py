@@ -30,6 +30,8 @@ def free_port():
 class Run(object):
     def __init__(self, proc):
         self.rc = proc.returncode
+        # stdout alone is what a caller parses (warnings of Python libraries go to stderr).
+        self.stdout = proc.stdout
         self.output = proc.stdout + proc.stderr
         self.recap = {m.group(1): [int(g) for g in m.groups()[1:]] for m in RECAP.finditer(self.output)}
         self.changed = sum(counts[1] for counts in self.recap.values())

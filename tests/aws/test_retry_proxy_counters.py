@@ -37,7 +37,7 @@ def put(logs, stream, readings):
 def module_result(run):
     """The module's result, from `ansible -m`'s "localhost | SUCCESS => ..." (YAML, as ansible.cfg asks)."""
     assert run.rc == 0, run.output
-    return yaml.safe_load(run.output.split("=>", 1)[1])
+    return yaml.safe_load(run.stdout.split("=>", 1)[1])
 
 
 def test_the_tasks_counters_add_up_over_the_run(emulator, logs):
