@@ -24,6 +24,7 @@ BIN = os.path.dirname(os.path.realpath(os.environ.get("ANSIBLE_PLAYBOOK", os.pat
 CLUSTER = "rptest"
 PORT_BASE = 23500
 SLOW_S = 0.6
+LARGE_BODY = b"0123456789" * 10000
 HEALTH = {"path": "/health", "interval_s": 5, "timeout_s": 2, "healthy_threshold": 2, "unhealthy_threshold": 2}
 SERVICES = [
     {"name": "classes", "public": True, "listener_port": 8282,
@@ -67,6 +68,9 @@ class ScriptedHandler(BaseHTTPRequestHandler):
             return self.answer(200, b"late")
         if step == "error":
             return self.answer(200, b"ERROR")
+        if step == "large":
+            # More than HAProxy's buffer holds: the policy sees its start, never the whole of it.
+            return self.answer(200, LARGE_BODY)
         if step.isdigit():
             return self.answer(int(step), step.encode())
         return self.answer(200, b"fine")
@@ -210,6 +214,17 @@ def test_after_the_last_attempt_the_caller_gets_the_last_answer(proxy):
     assert (status, body) == (200, b"ERROR")
     assert upstream.hits == 3
     assert counted["gave_up"] == 1
+
+
+def test_an_answer_larger_than_the_buffer_is_passed_on_whole_once(proxy):
+    upstream = scripted(proxy, "classes", ["large"])
+    before = stats(proxy)
+    status, body, _elapsed = call("classes")
+    counted = delta(before, stats(proxy), "classes")
+    assert (status, len(body)) == (200, len(LARGE_BODY))
+    assert body == LARGE_BODY
+    assert upstream.hits == 1
+    assert counted["retries"] == 0 and counted["gave_up"] == 0
 
 
 def test_an_answer_cut_short_every_time_is_a_502_not_a_short_200(proxy):

@@ -129,7 +129,7 @@ end
 -- True when an answer stopped short of the length it announced: the copy died while sending
 -- it. HAProxy's HTTP client hands such an answer over as it got it, status and all.
 local function cut_short(call, res)
-  if call == "head" or res.status == 204 or res.status == 304 or res.status < 200 then
+  if res.partial or call == "head" or res.status == 204 or res.status == 304 or res.status < 200 then
     return false
   end
   local announced = tonumber(first_value(res.headers and res.headers["content-length"]))
@@ -186,10 +186,19 @@ local function request_headers(block)
   return headers
 end
 
+-- HAProxy's `wait-for-body` holds an answer until it is whole or its buffer (16 kB, less the
+-- headers and the room kept for rewrites) is full. Up to this length a body shorter than
+-- announced was cut; beyond it, it may only be the part that fits, so the policy judges the
+-- answer by its status and its start, and HAProxy streams the rest as it comes.
+local WHOLE_BODY_BYTES = 8192
+
 -- The first attempt's answer, as HAProxy forwarded it, in the HTTP client's shape.
 local function forwarded_answer(txn)
-  return { status = tonumber(txn.f:status()), headers = txn.http:res_get_headers(),
-           body = txn.f:res_body() or "" }
+  local res = { status = tonumber(txn.f:status()), headers = txn.http:res_get_headers(),
+                body = txn.f:res_body() or "" }
+  local announced = tonumber(first_value(res.headers["content-length"]))
+  res.partial = announced ~= nil and announced > WHOLE_BODY_BYTES and #res.body < announced
+  return res
 end
 
 -- An answer of the policy's own, replacing the first attempt's.
