@@ -62,8 +62,12 @@ def test_throughput_on_a_fresh_machine_brings_everything_up(cluster):
     assert figures["server_port"] == cluster.public_port
     # The backend's ERROR answers are retried by its retry policy, so they crash no frontend,
     # and the report counts what the policy did: a call per request, ERROR answers retried.
-    assert report["context"]["frontend_restarts_during_run"] == 0
+    # Only a call whose three attempts all answer ERROR (2% cubed: 1 in 125 000, 0.5% of runs
+    # of 600 calls) reaches a frontend, and the policy counts it as given up: a frontend that
+    # restarts for any other reason fails here.
     backend_calls = report["retry_policies"]["backend"]
+    diagnosis = {"context": report["context"], "retry_policies": report["retry_policies"]}
+    assert report["context"]["frontend_restarts_during_run"] <= backend_calls["gave_up"] <= 1, diagnosis
     assert backend_calls["calls"] >= 600
     assert backend_calls["retries"] == backend_calls["attempts"] - backend_calls["calls"] > 0
     assert backend_calls["failures"]["body"] > 0
