@@ -14,6 +14,7 @@ import urllib.request
 
 import boto3
 import pytest
+import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, ".venv", "bin")
@@ -35,6 +36,11 @@ class Run(object):
         self.output = proc.stdout + proc.stderr
         self.recap = {m.group(1): [int(g) for g in m.groups()[1:]] for m in RECAP.finditer(self.output)}
         self.changed = sum(counts[1] for counts in self.recap.values())
+
+    def result(self):
+        """A module's result, from `ansible -m`'s "localhost | SUCCESS => ..." (YAML, as ansible.cfg asks)."""
+        assert self.rc == 0, self.output
+        return yaml.safe_load(self.stdout.split("=>", 1)[1])
 
     def failure(self):
         """The failed task and its message, for assertion messages."""

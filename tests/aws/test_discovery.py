@@ -1,25 +1,14 @@
 """Discovery on AWS: images found in ECR by content tag, and errors that are not "not found"."""
 import json
-import os
-import subprocess
 
 import pytest
-import yaml
 
-from conftest import BIN, ROOT, free_port
+from conftest import free_port
 from leftovers import leftovers
 
 MANIFEST = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
                        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 2,
                                   "digest": "sha256:" + "0" * 64}, "layers": []})
-
-
-def run_module(emulator, name, args, env=None):
-    """One module through ansible itself, with the tests' environment; returns (rc, stdout, stderr)."""
-    proc = subprocess.run([os.path.join(BIN, "ansible"), "localhost", "-m", name, "-a", json.dumps(args)],
-                          cwd=ROOT, env=dict(emulator.env, **(env or {})), capture_output=True, text=True,
-                          timeout=120, check=False)
-    return proc.returncode, proc.stdout, proc.stderr
 
 
 @pytest.fixture
@@ -32,14 +21,12 @@ def ecr(emulator):
 
 
 def test_ecr_image_info_tells_missing_repositories_and_tags_apart(emulator, ecr):
-    rc, output, errors = run_module(emulator, "loadbearing.ecs.ecr_image_info", {"images": [
+    result = emulator.module("loadbearing.ecs.ecr_image_info", images=[
         {"repository": "disc/backend", "tag": "0123456789abcdef"},
         {"repository": "disc/backend", "tag": "fedcba9876543210"},
         {"repository": "disc/frontend", "tag": "0123456789abcdef"},
         {"repository": "disc/backend"},
-    ]})
-    assert rc == 0, output + errors
-    result = yaml.safe_load(output.split("=>", 1)[1])
+    ]).result()
     found = [(i["repository_exists"], i["image_exists"]) for i in result["images"]]
     assert found == [(True, True), (True, False), (False, False), (True, False)]
     assert result["registry"].endswith(".dkr.ecr.us-east-1.amazonaws.com")

@@ -8,7 +8,6 @@ tasks that ran through a run, started during it and stopped during it.
 import time
 
 import pytest
-import yaml
 
 GROUP = "/loadbearing/counters"
 PREFIX = "frontend-retry-proxy"
@@ -34,12 +33,6 @@ def put(logs, stream, readings):
         {"timestamp": int(at * 1000), "message": message} for at, message in readings])
 
 
-def module_result(run):
-    """The module's result, from `ansible -m`'s "localhost | SUCCESS => ..." (YAML, as ansible.cfg asks)."""
-    assert run.rc == 0, run.output
-    return yaml.safe_load(run.stdout.split("=>", 1)[1])
-
-
 def test_the_tasks_counters_add_up_over_the_run(emulator, logs):
     end = time.time() - 30
     start = end - 20
@@ -53,8 +46,8 @@ def test_the_tasks_counters_add_up_over_the_run(emulator, logs):
     put(logs, PREFIX + "/retry-proxy/noise", [(start + 1, "[NOTICE] haproxy started")])
 
     started = time.time()
-    result = module_result(emulator.module("loadbearing.ecs.retry_proxy_counters_info", log_group=GROUP,
-                                           stream_prefixes=[PREFIX + "/"], start=start, end=end, wait_s=20))
+    result = emulator.module("loadbearing.ecs.retry_proxy_counters_info", log_group=GROUP,
+                             stream_prefixes=[PREFIX + "/"], start=start, end=end, wait_s=20).result()
     # A reading a whole period after the end is there: no waiting for the stopped task.
     assert time.time() - started < 15
     backend = result["retry_policies"]["backend"]
@@ -65,6 +58,6 @@ def test_the_tasks_counters_add_up_over_the_run(emulator, logs):
 
 
 def test_no_log_group_is_no_figure_not_a_failure(emulator, logs):
-    result = module_result(emulator.module("loadbearing.ecs.retry_proxy_counters_info", log_group="/loadbearing/none",
-                                           stream_prefixes=[PREFIX + "/"], start=1000.0, end=1010.0, wait_s=0))
+    result = emulator.module("loadbearing.ecs.retry_proxy_counters_info", log_group="/loadbearing/none",
+                             stream_prefixes=[PREFIX + "/"], start=1000.0, end=1010.0, wait_s=0).result()
     assert result["retry_policies"] is None and result["tasks"] == 0

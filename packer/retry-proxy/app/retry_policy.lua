@@ -126,13 +126,18 @@ local function first_value(values)
   return nil
 end
 
+-- The body length an answer announced (Content-Length), or nil.
+local function announced_length(res)
+  return tonumber(first_value(res.headers and res.headers["content-length"]))
+end
+
 -- True when an answer stopped short of the length it announced: the copy died while sending
 -- it. HAProxy's HTTP client hands such an answer over as it got it, status and all.
 local function cut_short(call, res)
   if res.partial or call == "head" or res.status == 204 or res.status == 304 or res.status < 200 then
     return false
   end
-  local announced = tonumber(first_value(res.headers and res.headers["content-length"]))
+  local announced = announced_length(res)
   return announced ~= nil and #(res.body or "") < announced
 end
 
@@ -196,7 +201,7 @@ local WHOLE_BODY_BYTES = 8192
 local function forwarded_answer(txn)
   local res = { status = tonumber(txn.f:status()), headers = txn.http:res_get_headers(),
                 body = txn.f:res_body() or "" }
-  local announced = tonumber(first_value(res.headers["content-length"]))
+  local announced = announced_length(res)
   res.partial = announced ~= nil and announced > WHOLE_BODY_BYTES and #res.body < announced
   return res
 end
