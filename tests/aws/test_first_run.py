@@ -1,0 +1,94 @@
+"""The first run on a new account, and AWS answers that are not "nothing there", against moto.
+
+The tests in this module share one emulator, one init and one build, and run in file order.
+Models: models/ecs_read_errors.py (ListServices and DescribeServices throttled or denied on a
+switch the tests flip).
+"""
+import json
+import time
+import urllib.request
+
+import pytest
+
+from leftovers import leftovers
+from models.ecs_read_errors import ROUTE as READ_ERRORS
+
+CLUSTER = "demo"
+REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/"
+IMAGES = {"ecs_images": {
+    "backend": REGISTRY + "backend:0123456789abcdef",
+    "frontend": REGISTRY + "frontend:fedcba9876543210",
+    "retry-proxy": REGISTRY + "retry-proxy:00112233445566ff",
+}}
+
+
+def extra_vars(tmp_path, **values):
+    path = tmp_path / "vars.json"
+    path.write_text(json.dumps(dict(IMAGES, **values)))
+    return "@%s" % path
+
+
+def refuse(emulator, operation, code=None, **window):
+    """Flip the switch of models/ecs_read_errors.py (no code: clear it)."""
+    body = json.dumps(dict(window, operation=operation, code=code)).encode()
+    urllib.request.urlopen(urllib.request.Request(emulator.url + READ_ERRORS, data=body, method="POST")).read()
+
+
+def refused(emulator):
+    return json.loads(urllib.request.urlopen(emulator.url + READ_ERRORS).read())
+
+
+def desired_count(emulator, service):
+    return emulator.client("ecs").describe_services(cluster=CLUSTER, services=[service])["services"][0]["desiredCount"]
+
+
+@pytest.fixture(scope="module")
+def fresh(emulator):
+    emulator.reset()
+    return emulator
+
+
+def test_init_on_a_fresh_account(fresh):
+    run = fresh.playbook("init.yml")
+    assert run.rc == 0, run.failure()
+    assert leftovers(fresh, CLUSTER)["capacity_providers"] == ["demo-hosts"]
+
+
+def test_first_build(fresh, tmp_path):
+    run = fresh.playbook("build.yml", "-e", extra_vars(tmp_path))
+    assert run.rc == 0, run.failure()
+    assert len(leftovers(fresh, CLUSTER)["ecs_services"]) == 2
+
+
+def test_build_with_describe_services_throttled_keeps_the_count_autoscaling_chose(fresh, tmp_path):
+    fresh.client("ecs").update_service(cluster=CLUSTER, service="frontend", desiredCount=14)
+    # A burst that hits the services role's first read after it registers the task definitions,
+    # on each of that read's attempts, and is over by the next read. AWS_MAX_ATTEMPTS=1 keeps
+    # botocore from retrying, so the burst counts the attempts of the modules themselves
+    # (community.aws.ecs_service_info makes 5).
+    refuse(fresh, "DescribeServices", "ThrottlingException", after="RegisterTaskDefinition", count=5)
+    try:
+        run = fresh.playbook("build.yml", "-e", extra_vars(tmp_path), env={"AWS_MAX_ATTEMPTS": "1"})
+        seen = refused(fresh)["DescribeServices"]
+    finally:
+        refuse(fresh, "DescribeServices")
+    assert seen["refused"] >= 1, seen
+    assert run.rc != 0, "build went on after a throttled read"
+    assert "ThrottlingException" in run.failure() and "Rate exceeded" in run.failure(), run.failure()
+    assert desired_count(fresh, "frontend") == 14
+
+
+def test_terminate_with_list_services_denied_fails_at_once_and_deletes_nothing(fresh):
+    before = leftovers(fresh, CLUSTER)
+    refuse(fresh, "ListServices", "AccessDeniedException")
+    try:
+        started = time.time()
+        # Bounded: today's code would wait this long for DeleteCluster, instead of 600 s.
+        run = fresh.playbook("terminate.yml", "-e", "cluster_hosts_drain_timeout_s=20")
+        took = time.time() - started
+    finally:
+        refuse(fresh, "ListServices")
+    assert run.rc != 0, "terminate went on without the list of services"
+    assert "AccessDeniedException" in run.failure() and "ecs:ListServices" in run.failure(), run.failure()
+    assert leftovers(fresh, CLUSTER) == before
+    assert took < 60, took
