@@ -24,13 +24,12 @@ def client(emulator, service, region):
                         aws_access_key_id="testing", aws_secret_access_key="testing")
 
 
-def control_plays():
-    """Every play of the stages that runs AWS modules on the control node or the load generators."""
+def plays():
+    """Every play of the stages (each may run AWS modules, on the control node or delegated to it)."""
     for name in PLAYBOOKS:
         with open(os.path.join(ROOT, "playbooks", name)) as handle:
             for play in yaml.safe_load(handle):
-                if play["hosts"] in ("control", "ecs_loadgen_hosts"):
-                    yield name, play
+                yield name, play
 
 
 def run(emulator, command, env=None):
@@ -46,7 +45,7 @@ def aws(emulator):
 
 
 def test_every_stage_gives_the_same_region_to_every_aws_module(aws, tmp_path):
-    defaults = [play.get("module_defaults") for name, play in control_plays()]
+    defaults = [play.get("module_defaults") for name, play in plays()]
     assert defaults and all(d == defaults[0] for d in defaults), defaults
     # Something in the other region only, for a module of each collection to find.
     client(aws, "ec2", OTHER_REGION).create_vpc(CidrBlock="10.9.0.0/16", TagSpecifications=[
@@ -79,31 +78,46 @@ def test_every_stage_gives_the_same_region_to_every_aws_module(aws, tmp_path):
         assert line in shown, shown
 
 
-def test_inventory_without_a_region_says_so(aws):
-    env = dict(aws.env)
-    env.pop("AWS_REGION")
-    env.pop("AWS_DEFAULT_REGION")
-    proc = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", "inventory/aws", "--list"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
-    assert proc.returncode != 0, proc.stdout[-2000:]
-    assert "AWS_REGION" in proc.stderr, proc.stderr[-2000:]
-
-
-def test_inventory_reads_the_region_of_the_environment(aws):
+@pytest.fixture(scope="module")
+def builders(aws):
+    """A build host of a cluster in each of two regions."""
     for region in ("us-east-1", OTHER_REGION):
         ec2 = client(aws, "ec2", region)
         image = ec2.describe_images(Owners=["amazon"], Filters=[{"Name": "architecture", "Values": ["x86_64"]}])["Images"][0]
         ec2.run_instances(ImageId=image["ImageId"], MinCount=1, MaxCount=1, TagSpecifications=[
             {"ResourceType": "instance", "Tags": [{"Key": "loadbearing:cluster", "Value": "probe"},
                                                   {"Key": "role", "Value": "builder"}]}])
-    env = dict(aws.env, AWS_REGION=OTHER_REGION, AWS_DEFAULT_REGION=OTHER_REGION)
+
+
+def inventory(aws, **env):
+    environment = dict(aws.env, **env)
+    for name in [name for name, value in environment.items() if value is None]:
+        del environment[name]
     proc = subprocess.run([os.path.join(BIN, "ansible-inventory"), "-i", "inventory/aws", "--list"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=300, check=False)
+                          env=environment, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
     hostvars = yaml.safe_load(proc.stdout)["_meta"]["hostvars"]
     # ansible-inventory marks templated values: {"__ansible_unsafe": "eu-west-1"}.
     regions = [v["ansible_aws_ssm_region"] for v in hostvars.values() if "ansible_aws_ssm_region" in v]
-    assert [r.get("__ansible_unsafe", r) if isinstance(r, dict) else r for r in regions] == [OTHER_REGION]
+    return [r.get("__ansible_unsafe", r) if isinstance(r, dict) else r for r in regions], proc.stderr
+
+
+def test_inventory_without_a_region_says_so_and_finds_nothing(aws, builders):
+    # Not us-east-1's hosts by default: nothing, and the reason.
+    regions, stderr = inventory(aws, AWS_REGION=None, AWS_DEFAULT_REGION=None)
+    assert regions == []
+    assert "No AWS region for the inventory inventory/aws/aws_ec2.yml: export AWS_REGION" in stderr, stderr[-2000:]
+    run = aws.playbook("init.yml", env={"AWS_REGION": "", "AWS_DEFAULT_REGION": ""})
+    assert run.rc != 0
+    assert "No AWS region. Export AWS_REGION" in run.failure(), run.failure()
+    assert leftovers(aws, "demo") == {}
+
+
+def test_inventory_reads_the_region_of_the_environment(aws, builders):
+    regions, _ = inventory(aws, AWS_REGION=OTHER_REGION, AWS_DEFAULT_REGION=None)
+    assert regions == [OTHER_REGION]
+    regions, _ = inventory(aws, AWS_REGION=None, AWS_DEFAULT_REGION=OTHER_REGION)
+    assert regions == [OTHER_REGION]
 
 
 def test_a_stage_in_another_region_than_the_inventory_stops_before_creating_anything(aws):
