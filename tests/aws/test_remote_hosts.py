@@ -15,6 +15,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import threading
 import time
@@ -22,8 +23,9 @@ from http.server import ThreadingHTTPServer
 
 import pytest
 
-from conftest import ROOT
+from conftest import BIN, ROOT
 from leftovers import leftovers
+from ssm.sessions import AGENT_ONLINE_SECONDS
 
 sys.path.insert(0, os.path.join(ROOT, "packer", "services", "backend"))
 from backend import BackendHandler  # noqa: E402  the workload's own handler
@@ -35,6 +37,8 @@ NOWHERE = "127.0.0.254"
 # Where the load generator resolves the public ALB: the stand-in below listens there.
 PUBLIC_ALB = "127.0.0.253"
 REQUESTS = 200
+# Longer than the aws_ssm connection's default ssm_timeout (60 s).
+STEP_SECONDS = 65
 
 
 def task_output(output, role, task):
@@ -91,15 +95,39 @@ def test_no_session_to_an_instance_without_the_ssm_policy(aws):
         ec2.terminate_instances(InstanceIds=[instance])
 
 
-def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins):
+def publish_a_debian_ami(aws):
     # moto serves no Debian AMI parameter and refuses names under /aws/: publish one of its AMIs.
     image = aws.client("ec2").describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     aws.client("ssm").put_parameter(Name="/emulator/debian-12-amd64", Value=image, Type="String", Overwrite=True)
+
+
+def test_a_build_host_whose_agent_never_comes_online_is_replaced_then_reported(aws, standins):
+    # The agent comes online AGENT_ONLINE_SECONDS after boot: a shorter wait sees it never online.
+    publish_a_debian_ami(aws)
+    run = aws.playbook("artifacts.yml", *CLUSTER_VARS, "-e", "images_builder_ami_parameter=/emulator/debian-12-amd64",
+                       "-e", "images_remote_host_agent_timeout_s=%d" % (AGENT_ONLINE_SECONDS // 3),
+                       env={"LOADBEARING_SSM_STANDINS": str(standins)})
+    assert run.rc != 0
+    replaced = re.findall(r"The builder host (i-[0-9a-f]+) ran [0-9.]+ s without its SSM agent coming online "
+                          r"\(unregistered\): terminating it( and starting another)?", run.output)
+    assert [bool(again) for _, again in replaced] == [True, False], run.output
+    assert replaced[0][0] != replaced[1][0]
+    assert "No builder host became reachable through Session Manager" in run.failure()
+    states = [aws.client("ec2").describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]["State"]["Name"]
+              for i, _ in replaced]
+    assert states == ["terminated", "terminated"]
+
+
+def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins):
+    publish_a_debian_ami(aws)
     run = aws.playbook("artifacts.yml", *CLUSTER_VARS, "-e", "images_builder_ami_parameter=/emulator/debian-12-amd64",
                        env={"LOADBEARING_SSM_STANDINS": str(standins)})
     builder = re.search(r"ok: \[(remote-builder-(i-[0-9a-f]+))\]", run.output)
     assert builder, run.failure()
     host, instance_id = builder.groups()
+    # EC2 said running AGENT_ONLINE_SECONDS before the agent came online: the stage waited for it.
+    waited = task_output(run.output, "images", "Wait until Session Manager reaches the remote host: builder")
+    assert "ok: [localhost]" in waited
     instance = aws.client("ec2").describe_instances(InstanceIds=[instance_id])["Reservations"][0]["Instances"][0]
     assert instance.get("PublicIpAddress") is None
     assert "KeyName" not in instance
@@ -122,6 +150,31 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     # The transfer bucket is left empty: the connection deletes what it moved.
     bucket = leftovers(aws, CLUSTER)["s3_buckets"][0]
     assert aws.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
+
+
+def test_a_step_longer_than_a_minute_completes_on_a_remote_host(aws, standins):
+    # The connection's default ssm_timeout (60 s) would end this command and run it again.
+    ec2 = aws.client("ec2")
+    instance_id = ec2.describe_instances(Filters=[{"Name": "tag:role", "Values": ["builder"]},
+                                                  {"Name": "instance-state-name", "Values": ["stopped", "running"]}]
+                                         )["Reservations"][0]["Instances"][0]["InstanceId"]
+    ec2.start_instances(InstanceIds=[instance_id])
+    # Started again, the host is reachable only once its agent is online again.
+    with pytest.raises(aws.client("ssm").exceptions.ClientError, match="TargetNotConnected"):
+        aws.client("ssm").start_session(Target=instance_id)
+    run = aws.module("loadbearing.ecs.ssm_agent_online", instance_ids=[instance_id], timeout=60, delay=1)
+    assert run.result()["online"] is True
+    assert run.result()["waited_s"] >= AGENT_ONLINE_SECONDS / 2
+    marker = "/var/lib/loadbearing-ecs/slept-%d" % STEP_SECONDS
+    proc = subprocess.run([os.path.join(BIN, "ansible"), "-i", "inventory/aws", "role_builder", "-m", "ansible.builtin.shell",
+                           "-a", "sleep %d && echo once >> %s && cat %s" % (STEP_SECONDS, marker, marker)],
+                          cwd=ROOT, env=dict(aws.env, LOADBEARING_SSM_STANDINS=str(standins)),
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    # Ran once, to its end, on one session.
+    assert proc.stdout.strip().endswith("once"), proc.stdout
+    assert (standins / instance_id / "var-lib-loadbearing-ecs" / ("slept-%d" % STEP_SECONDS)).read_text() == "once\n"
+    ec2.stop_instances(InstanceIds=[instance_id])
     shutil.rmtree(str(standins / instance_id), ignore_errors=True)
 
 
