@@ -62,19 +62,20 @@ def test_first_build(fresh, tmp_path):
 
 def test_build_with_describe_services_throttled_keeps_the_count_autoscaling_chose(fresh, tmp_path):
     fresh.client("ecs").update_service(cluster=CLUSTER, service="frontend", desiredCount=14)
-    # A burst that hits the services role's first read after it registers the task definitions,
-    # on each of that read's attempts, and is over by the next read. AWS_MAX_ATTEMPTS=1 keeps
-    # botocore from retrying, so the burst counts the attempts of the modules themselves
-    # (community.aws.ecs_service_info makes 5).
-    refuse(fresh, "DescribeServices", "ThrottlingException", after="RegisterTaskDefinition", count=5)
+    # A burst that refuses the services role's first read after it looks at the task definitions
+    # (after botocore's retries: AWS_MAX_ATTEMPTS=1 makes that one attempt; amazon.aws's AWSRetry
+    # does not retry ThrottlingException), and is over by the next call.
+    refuse(fresh, "DescribeServices", "ThrottlingException", after="DescribeTaskDefinition", count=1)
     try:
         run = fresh.playbook("build.yml", "-e", extra_vars(tmp_path), env={"AWS_MAX_ATTEMPTS": "1"})
-        seen = refused(fresh)["DescribeServices"]
+        seen = refused(fresh)
     finally:
         refuse(fresh, "DescribeServices")
-    assert seen["refused"] >= 1, seen
+    assert seen["DescribeServices"]["refused"] == 1, seen
     assert run.rc != 0, "build went on after a throttled read"
-    assert "ThrottlingException" in run.failure() and "Rate exceeded" in run.failure(), run.failure()
+    failure = run.failure()
+    assert "Find the services that already run" in failure, failure
+    assert "ThrottlingException" in failure and "Rate exceeded" in failure, failure
     assert desired_count(fresh, "frontend") == 14
 
 

@@ -18,7 +18,8 @@ makes the calls of the operation fail with `code`: `count` of them (left out, or
 until the switch is cleared), from the first call of the ECS operation `after` on (left out: at
 once), so that a burst can hit one step of a playbook and not the reads before it. A body
 without `code` clears the operation's switch; GET returns the switches, each with the calls seen
-since it opened (`seen`) and the calls refused (`refused`). /moto-api/reset clears every switch.
+since it opened (`seen`) and the calls refused (`refused`), and the ECS operations called since
+the last switch was set (`trace`). /moto-api/reset clears every switch.
 """
 import functools
 import json
@@ -38,6 +39,7 @@ MESSAGES = {
 }
 
 _switches = {}
+_trace = []
 
 
 class ThrottlingException(AwsError):
@@ -71,7 +73,7 @@ def _refuse_when_switched(operation, method):
 
 def _switch(request, full_url, headers):
     if request.method == "GET":
-        return 200, {"Content-Type": "application/json"}, json.dumps(_switches)
+        return 200, {"Content-Type": "application/json"}, json.dumps(dict(_switches, trace=_trace))
     size = int(headers.get("Content-Length") or 0)
     body = json.loads(request.environ["wsgi.input"].read(size).decode("utf-8") or "{}")
     operation = body.get("operation")
@@ -82,6 +84,7 @@ def _switch(request, full_url, headers):
         return 200, {}, ""
     if body["code"] not in ERRORS:
         return 400, {}, "code must be one of %s" % ", ".join(sorted(ERRORS))
+    del _trace[:]
     _switches[operation] = {"code": body["code"], "after": body.get("after"), "open": not body.get("after"),
                             "count": body.get("count"), "seen": 0, "refused": 0}
     return 200, {}, ""
@@ -93,6 +96,8 @@ _call_action = EC2ContainerServiceResponse.call_action
 @functools.wraps(_call_action)
 def _call_action_opening_the_switches(self):
     action = self._get_action()
+    if _switches:
+        _trace.append(action)
     for switch in _switches.values():
         if switch["after"] == action:
             switch["open"] = True
@@ -105,6 +110,7 @@ _reset = MotoAPIBackend.reset
 @functools.wraps(_reset)
 def _reset_with_the_switches(self):
     _switches.clear()
+    del _trace[:]
     _reset(self)
 
 
