@@ -16,9 +16,10 @@ def leftovers(emulator, cluster):
     found["subnets"] = [s["SubnetId"] for s in ec2.describe_subnets(Filters=tag_filter)["Subnets"]]
     found["route_tables"] = [r["RouteTableId"] for r in ec2.describe_route_tables(Filters=tag_filter)["RouteTables"]]
     found["internet_gateways"] = [g["InternetGatewayId"] for g in ec2.describe_internet_gateways(Filters=tag_filter)["InternetGateways"]]
-    # moto files NAT gateway tags under another resource type: look in the cluster's VPCs too.
+    # moto files NAT gateway tags under another resource type: look in the cluster's VPCs too. One
+    # still `deleting` holds its address and interface: it is not gone yet.
     found["nat_gateways"] = [n["NatGatewayId"] for n in ec2.describe_nat_gateways()["NatGateways"]
-                             if n["State"] not in ("deleted", "deleting")
+                             if n["State"] != "deleted"
                              and (n["VpcId"] in vpcs or _tagged(n.get("Tags"), cluster))]
     found["elastic_ips"] = [a["AllocationId"] for a in ec2.describe_addresses()["Addresses"]
                             if _tagged(a.get("Tags"), cluster) or a.get("AssociationId")]

@@ -4,6 +4,7 @@ The tests in this module share one emulator and run in file order.
 """
 import json
 import os
+import re
 
 import pytest
 import yaml
@@ -266,6 +267,10 @@ def test_terminate_removes_everything_then_changes_nothing(emulator_clean):
     ecr.create_repository(repositoryName="demo/retired", tags=[{"Key": "loadbearing:cluster", "Value": CLUSTER}])
     run = emulator_clean.playbook("terminate.yml")
     assert run.rc == 0, run.failure()
+    # It waited for the hosts to drain and terminate, then for the deleted ALBs' interfaces.
+    printed = " ".join(run.output.split())
+    assert re.search(r"for 2 container host\(s\) to drain and terminate: i-\w+ InService, i-\w+ InService", printed)
+    assert re.search(r"Waiting up to 900 s for \d+ network interface\(s\) to leave vpc-\w+: ELB app/demo-", printed)
     assert leftovers(emulator_clean, CLUSTER) == {}
     run = emulator_clean.playbook("terminate.yml")
     assert run.rc == 0, run.failure()
@@ -276,7 +281,14 @@ def test_terminate_after_an_init_that_failed_half_way(emulator_clean):
     # A bad size for the Auto Scaling group: init stops after the network, IAM and ECR exist.
     run = emulator_clean.playbook("init.yml", "-e", "cluster_max_hosts=not-a-number")
     assert run.rc != 0
-    assert leftovers(emulator_clean, CLUSTER) != {}
+    found = leftovers(emulator_clean, CLUSTER)
+    assert found != {}
+    # A terminate interrupted after it deleted the NAT gateway: still `deleting`, its address mapped.
+    ec2 = emulator_clean.client("ec2")
+    (nat,) = found["nat_gateways"]
+    ec2.delete_nat_gateway(NatGatewayId=nat)
+    assert ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "deleting"
     run = emulator_clean.playbook("terminate.yml")
     assert run.rc == 0, run.failure()
     assert leftovers(emulator_clean, CLUSTER) == {}
+    assert ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "deleted"

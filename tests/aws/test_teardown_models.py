@@ -48,7 +48,8 @@ def interfaces(ec2, vpc):
     return ec2.describe_network_interfaces(Filters=[{"Name": "vpc-id", "Values": [vpc]}])["NetworkInterfaces"]
 
 
-def test_an_albs_interfaces_hold_its_subnets_groups_and_gateway_for_a_while_after_it_is_deleted(aws):
+def test_an_albs_interfaces_and_a_deleting_nat_gateway_hold_the_vpc_for_a_while(aws):
+    # Both at once: each takes a while to let go (ALB_LINGER_SECONDS, DELETING_SECONDS).
     ec2, elb = aws.client("ec2"), aws.client("elbv2")
     vpc, subnets, group, gateway = a_vpc(ec2)
     arn = elb.create_load_balancer(Name="public", Subnets=subnets, SecurityGroups=[group],
@@ -56,35 +57,26 @@ def test_an_albs_interfaces_hold_its_subnets_groups_and_gateway_for_a_while_afte
     held = interfaces(ec2, vpc)
     assert sorted(i["SubnetId"] for i in held) == sorted(subnets)
     assert all(i["Description"].startswith("ELB app/public/") for i in held)
-    deleted_at = time.time()
-    elb.delete_load_balancer(LoadBalancerArn=arn)
-    refused(ec2.delete_subnet, "DependencyViolation", "has dependencies", SubnetId=subnets[0])
-    refused(ec2.delete_security_group, "DependencyViolation", "dependent object", GroupId=group)
-    refused(ec2.detach_internet_gateway, "DependencyViolation", "mapped public address",
-            InternetGatewayId=gateway, VpcId=vpc)
-    until(lambda: not interfaces(ec2, vpc), ALB_LINGER_SECONDS + 5)
-    assert time.time() - deleted_at >= ALB_LINGER_SECONDS - 1
-    ec2.delete_subnet(SubnetId=subnets[0])
-    ec2.delete_security_group(GroupId=group)
-    ec2.detach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
-
-
-def test_a_deleting_nat_gateway_keeps_its_address_and_interface(aws):
-    ec2 = aws.client("ec2")
-    vpc, subnets, _, gateway = a_vpc(ec2)
     allocation = ec2.allocate_address(Domain="vpc")["AllocationId"]
     nat = ec2.create_nat_gateway(SubnetId=subnets[0], AllocationId=allocation)["NatGateway"]["NatGatewayId"]
+    deleted_at = time.time()
+    elb.delete_load_balancer(LoadBalancerArn=arn)
     ec2.delete_nat_gateway(NatGatewayId=nat)
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "deleting"
     ec2.delete_nat_gateway(NatGatewayId=nat)  # again, while it is deleting: accepted
-    refused(ec2.release_address, "AuthFailure", AllocationId=allocation)
-    refused(ec2.delete_subnet, "DependencyViolation", SubnetId=subnets[0])
+    refused(ec2.delete_subnet, "DependencyViolation", "has dependencies", SubnetId=subnets[1])
+    refused(ec2.delete_security_group, "DependencyViolation", "dependent object", GroupId=group)
     refused(ec2.detach_internet_gateway, "DependencyViolation", "mapped public address",
             InternetGatewayId=gateway, VpcId=vpc)
+    refused(ec2.release_address, "AuthFailure", AllocationId=allocation)
     until(lambda: ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "deleted",
-          DELETING_SECONDS + 5)
+          DELETING_SECONDS + 10)
     ec2.release_address(AllocationId=allocation)
+    until(lambda: not interfaces(ec2, vpc), ALB_LINGER_SECONDS + 10)
+    assert time.time() - deleted_at >= max(ALB_LINGER_SECONDS, DELETING_SECONDS) - 1
     ec2.delete_subnet(SubnetId=subnets[0])
+    ec2.delete_subnet(SubnetId=subnets[1])
+    ec2.delete_security_group(GroupId=group)
     ec2.detach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
 
 
