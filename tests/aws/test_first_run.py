@@ -1,7 +1,8 @@
 """The first run on a new account, and AWS answers that are not "nothing there", against moto.
 
 The tests in this module share one emulator, one init and one build, and run in file order.
-Models: models/ecs_read_errors.py (ListServices and DescribeServices throttled or denied on a
+Models: models/service_linked_role.py (the ECS service-linked role usable only some seconds after
+it is made), models/ecs_read_errors.py (ListServices and DescribeServices throttled or denied on a
 switch the tests flip).
 """
 import json
@@ -9,9 +10,11 @@ import time
 import urllib.request
 
 import pytest
+from botocore.exceptions import ClientError
 
 from leftovers import leftovers
 from models.ecs_read_errors import ROUTE as READ_ERRORS
+from models.service_linked_role import PROPAGATION_SECONDS
 
 CLUSTER = "demo"
 REGISTRY = "123456789012.dkr.ecr.us-east-1.amazonaws.com/demo/"
@@ -48,7 +51,24 @@ def fresh(emulator):
     return emulator
 
 
+def test_a_new_service_linked_role_is_not_usable_at_once(emulator):
+    emulator.reset()
+    scaling = emulator.client("autoscaling")
+    emulator.client("ec2").create_launch_template(LaunchTemplateName="early", LaunchTemplateData={"ImageId": "ami-12c6146b"})
+    scaling.create_auto_scaling_group(AutoScalingGroupName="early", LaunchTemplate={"LaunchTemplateName": "early"},
+                                      MinSize=0, MaxSize=1, AvailabilityZones=["us-east-1a"])
+    provider = {"autoScalingGroupArn": scaling.describe_auto_scaling_groups(
+        AutoScalingGroupNames=["early"])["AutoScalingGroups"][0]["AutoScalingGroupARN"]}
+    emulator.client("iam").create_service_linked_role(AWSServiceName="ecs.amazonaws.com")
+    ecs = emulator.client("ecs")
+    with pytest.raises(ClientError, match="Unable to assume the service linked role"):
+        ecs.create_capacity_provider(name="early", autoScalingGroupProvider=provider)
+    time.sleep(PROPAGATION_SECONDS)
+    assert ecs.create_capacity_provider(name="early", autoScalingGroupProvider=provider)["capacityProvider"]["status"] == "ACTIVE"
+
+
 def test_init_on_a_fresh_account(fresh):
+    # ECS's service-linked role is made moments before the capacity provider: init waits for it.
     run = fresh.playbook("init.yml")
     assert run.rc == 0, run.failure()
     assert leftovers(fresh, CLUSTER)["capacity_providers"] == ["demo-hosts"]
