@@ -4,6 +4,8 @@ One init for the module; the tests run in file order on its cluster. AWS release
 ECS-optimized AMI between the runs (models/ecs_ami_releases.py); instance refreshes are
 models/instance_refresh.py.
 """
+import base64
+
 import pytest
 
 from models.control import call
@@ -21,7 +23,8 @@ def template_ami(emulator):
 
 def hosts_amis(emulator):
     group = emulator.client("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=[GROUP])["AutoScalingGroups"][0]
-    ids = [i["InstanceId"] for i in group["Instances"]]
+    # Instances leaving the group (Terminating, models/instance_termination.py) are not its hosts any more.
+    ids = [i["InstanceId"] for i in group["Instances"] if i["LifecycleState"] in ("Pending", "InService")]
     reservations = emulator.client("ec2").describe_instances(InstanceIds=ids)["Reservations"] if ids else []
     return sorted(i["ImageId"] for r in reservations for i in r["Instances"])
 
@@ -43,11 +46,14 @@ def test_models_a_release_and_a_refresh(emulator):
     assert released["previous"] == before and recommended(emulator) == released["image_id"] != before
     assert emulator.client("ec2").describe_images(ImageIds=[released["image_id"]])["Images"]
     ec2, scaling = emulator.client("ec2"), emulator.client("autoscaling")
-    ec2.create_launch_template(LaunchTemplateName="refresh", LaunchTemplateData={"ImageId": before})
+    # With user data, as the hosts' template has (models/launch_template_versions.py).
+    user_data = base64.b64encode(b"#!/bin/bash\n").decode()
+    ec2.create_launch_template(LaunchTemplateName="refresh", LaunchTemplateData={"ImageId": before, "UserData": user_data})
     scaling.create_auto_scaling_group(AutoScalingGroupName="refresh", MinSize=1, MaxSize=1,
                                       LaunchTemplate={"LaunchTemplateName": "refresh", "Version": "1"},
                                       AvailabilityZones=["us-east-1a"])
-    ec2.create_launch_template_version(LaunchTemplateName="refresh", LaunchTemplateData={"ImageId": released["image_id"]})
+    ec2.create_launch_template_version(LaunchTemplateName="refresh",
+                                       LaunchTemplateData={"ImageId": released["image_id"], "UserData": user_data})
     scaling.update_auto_scaling_group(AutoScalingGroupName="refresh", LaunchTemplate={"LaunchTemplateName": "refresh", "Version": "2"})
     started = scaling.start_instance_refresh(AutoScalingGroupName="refresh", Preferences={"SkipMatching": True})
     (refresh,) = scaling.describe_instance_refreshes(AutoScalingGroupName="refresh")["InstanceRefreshes"]
