@@ -68,3 +68,30 @@ def lifecycle(provider):
     if provider.get("updateStatus") in ("DELETE_IN_PROGRESS", "DELETE_COMPLETE"):
         return "deleting"
     return "active"
+
+
+# What CreateCapacityProvider answers while ECS cannot assume its service-linked role yet: on a new
+# account IAM takes a few seconds to propagate a role made moments before.
+ROLE_NOT_YET_USABLE = "Unable to assume the service linked role"
+
+
+def role_not_yet_usable(error):
+    """Whether a botocore ClientError is ECS refusing for want of its service-linked role."""
+    response = getattr(error, "response", None) or {}
+    return ROLE_NOT_YET_USABLE in response.get("Error", {}).get("Message", "")
+
+
+def create_while_the_role_propagates(create, timeout, delay, sleep, clock):
+    """create(), tried again every `delay` seconds while it fails only because the service-linked
+    role is not usable yet, for at most `timeout` seconds; any other error, or that one past the
+    timeout, is raised. Returns (what create() returned, attempts made)."""
+    deadline = clock() + timeout
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            return create(), attempts
+        except Exception as error:  # pylint: disable=broad-except
+            if not role_not_yet_usable(error) or clock() + delay > deadline:
+                raise
+        sleep(delay)

@@ -77,6 +77,14 @@ options:
         whose deletion is in progress.
     type: int
     default: 300
+  role_propagation_timeout:
+    description:
+      - Seconds to keep trying the creation again while ECS answers that it is "Unable to assume
+        the service linked role". On an account that has just made AWSServiceRoleForECS (its first
+        cluster, or iam:CreateServiceLinkedRole), IAM takes a few seconds to propagate the role;
+        any other error fails at once, and this one too once the time is up.
+    type: int
+    default: 60
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -140,12 +148,15 @@ from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import create_while_the_role_propagates
 from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import desired_provider
 from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import lifecycle
 from ansible_collections.loadbearing.ecs.plugins.module_utils.capacity_provider import provider_update
 
 
 POLL_SECONDS = 2
+# Between two creations while the service-linked role propagates.
+ROLE_RETRY_SECONDS = 3
 
 
 def describe(client, name):
@@ -197,7 +208,9 @@ def ensure_present(module, client, current, state):
         if params["tags"]:
             arguments["tags"] = ansible_dict_to_boto3_tag_list(params["tags"], "key", "value")
         try:
-            created = client.create_capacity_provider(**arguments)["capacityProvider"]
+            created = create_while_the_role_propagates(
+                lambda: client.create_capacity_provider(**arguments)["capacityProvider"],
+                params["role_propagation_timeout"], ROLE_RETRY_SECONDS, time.sleep, time.time)[0]
         except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
             module.fail_json_aws(e, msg="Could not create capacity provider %s" % params["name"])
         result(module, True, created)
@@ -270,6 +283,7 @@ def main():
         tags=dict(type="dict", aliases=["resource_tags"]),
         cluster=dict(type="str"),
         wait_timeout=dict(type="int", default=300),
+        role_propagation_timeout=dict(type="int", default=60),
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,
