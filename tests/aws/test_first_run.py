@@ -3,7 +3,7 @@
 The tests in this module share one emulator, one init and one build, and run in file order.
 Models: models/service_linked_role.py (the ECS service-linked role usable only some seconds after
 it is made), models/ecs_read_errors.py (ListServices and DescribeServices throttled or denied on a
-switch the tests flip).
+switch the tests flip), models/asg_launch_failure.py (a group that cannot launch its hosts).
 """
 import json
 import time
@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from leftovers import leftovers
+from models.asg_launch_failure import CANNOT_LAUNCH_TAG, VCPU_LIMIT_MESSAGE
 from models.ecs_read_errors import ROUTE as READ_ERRORS
 from models.service_linked_role import PROPAGATION_SECONDS
 
@@ -97,6 +98,26 @@ def test_build_with_describe_services_throttled_keeps_the_count_autoscaling_chos
     assert "Find the services that already run" in failure, failure
     assert "ThrottlingException" in failure and "Rate exceeded" in failure, failure
     assert desired_count(fresh, "frontend") == 14
+
+
+def words(text):
+    """text with its line breaks and runs of spaces as single spaces (Ansible wraps long messages)."""
+    return " ".join(text.split())
+
+
+def test_build_that_cannot_start_hosts_names_the_cause(fresh, tmp_path):
+    # The account cannot launch the hosts' instance type (a new account's vCPU quota).
+    fresh.client("autoscaling").create_or_update_tags(Tags=[{
+        "ResourceId": "demo-hosts", "ResourceType": "auto-scaling-group", "Key": CANNOT_LAUNCH_TAG, "Value": "",
+        "PropagateAtLaunch": False}])
+    # A new revision of the frontend needs hosts that never come.
+    images = dict(IMAGES["ecs_images"], frontend=REGISTRY + "frontend:0000000000000001")
+    run = fresh.playbook("build.yml", "-e", extra_vars(tmp_path, ecs_images=images, services_stable_timeout_s=20))
+    assert run.rc != 0
+    failure = words(run.failure())
+    assert "frontend did not become stable" in failure, failure
+    assert "was unable to place a task" in failure, failure
+    assert "Failed: Launching a new EC2 instance" in failure and words(VCPU_LIMIT_MESSAGE) in failure, failure
 
 
 def test_terminate_with_list_services_denied_fails_at_once_and_deletes_nothing(fresh):
