@@ -21,7 +21,7 @@ options:
 """
 
 EXAMPLES = r"""
-url: "https://amazon-ssm-{{ ecs_aws_region }}.s3.{{ ecs_aws_region }}.{{ ecs_aws_region | loadbearing.ecs.aws_dns_suffix }}/latest/debian_amd64/amazon-ssm-agent.deb"
+url: "https://s3.{{ ecs_aws_region }}.{{ ecs_aws_region | loadbearing.ecs.aws_dns_suffix }}/"
 """
 
 RETURN = r"""
