@@ -16,6 +16,8 @@ import boto3
 import pytest
 import yaml
 
+import operator_policy
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BIN = os.path.join(ROOT, ".venv", "bin")
 REGION = "us-east-1"
@@ -86,13 +88,47 @@ class Emulator(object):
         )
         for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
             self.env.pop(name, None)
+        self.admin_keys = ("testing", "testing")
 
     def client(self, service):
+        key, secret = self.admin_keys
         return boto3.client(service, endpoint_url=self.url, region_name=REGION,
-                            aws_access_key_id="testing", aws_secret_access_key="testing")
+                            aws_access_key_id=key, aws_secret_access_key=secret)
+
+    def _post(self, path, data=None):
+        # Not form-encoded: moto reads reset-auth's count from the raw body.
+        request = urllib.request.Request(self.url + path, data=data, method="POST",
+                                         headers={"Content-Type": "text/plain"})
+        urllib.request.urlopen(request).read()
+
+    def authorize(self, on):
+        """Whether the server checks every request against the caller's IAM policies."""
+        self._post("/moto-api/reset-auth", b"0" if on else b"inf")
+
+    def user(self, name, policy):
+        """An IAM user with this one policy, and its access keys (made while nothing is checked)."""
+        iam = self.client("iam")
+        iam.create_user(UserName=name)
+        arn = iam.create_policy(PolicyName=name, PolicyDocument=json.dumps(policy))["Policy"]["Arn"]
+        iam.attach_user_policy(UserName=name, PolicyArn=arn)
+        created = iam.create_access_key(UserName=name)["AccessKey"]
+        return created["AccessKeyId"], created["SecretAccessKey"]
 
     def reset(self):
-        urllib.request.urlopen(urllib.request.Request(self.url + "/moto-api/reset", method="POST")).read()
+        """A new account. With docs/aws-operator-policy.json, as a real one is used: the stages run
+        as an operator with only that policy (tests/aws/operator_policy.py says what moto checks of
+        it), the tests look with an administrator's keys, and every request is authorized."""
+        self.authorize(False)
+        self._post("/moto-api/reset")
+        self.admin_keys = ("testing", "testing")
+        if not os.path.exists(operator_policy.PATH) or os.environ.get("LOADBEARING_ACTION_LOG"):
+            self.env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
+            return
+        self.admin_keys = self.user("administrator", {"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+        key, secret = self.user("operator", operator_policy.for_emulator(operator_policy.shipped()))
+        self.env.update(AWS_ACCESS_KEY_ID=key, AWS_SECRET_ACCESS_KEY=secret)
+        self.authorize(True)
 
     def module(self, module, **arguments):
         """One module of the collection on localhost, as `ansible -m` runs it."""

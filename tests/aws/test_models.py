@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 
 from models.capacity_provider_deletion import DELETION_SECONDS
 from models.ecs_deployments import UNHEALTHY_IMAGE_MARKER
+from models.service_linked_role import PROPAGATION_SECONDS
 
 ECS_ROLE_PATH = "/aws-service-role/ecs.amazonaws.com/"
 
@@ -89,6 +90,7 @@ def test_capacity_provider_needs_the_role_create_cluster_makes(aws):
     assert "service linked role" in str(refused.value)
     assert aws.client("iam").list_roles(PathPrefix=ECS_ROLE_PATH)["Roles"] == []
     ecs.create_cluster(clusterName="linked")
+    time.sleep(PROPAGATION_SECONDS)  # the role CreateCluster made is usable a little later
     assert [r["RoleName"] for r in aws.client("iam").list_roles(PathPrefix=ECS_ROLE_PATH)["Roles"]] == ["AWSServiceRoleForECS"]
     assert ecs.create_capacity_provider(name="linked", autoScalingGroupProvider=provider)["capacityProvider"]["status"] == "ACTIVE"
 
@@ -96,6 +98,7 @@ def test_capacity_provider_needs_the_role_create_cluster_makes(aws):
 def test_managed_scaling_tags_the_group(aws):
     ecs = aws.client("ecs")
     ecs.create_cluster(clusterName="tagged")
+    time.sleep(PROPAGATION_SECONDS)  # the role CreateCluster made is usable a little later
     group = a_group(aws, "tagged")
     ecs.create_capacity_provider(name="tagged", autoScalingGroupProvider={
         "autoScalingGroupArn": group["AutoScalingGroupARN"], "managedScaling": {"status": "ENABLED"}})
@@ -106,6 +109,7 @@ def test_managed_scaling_tags_the_group(aws):
 def test_capacity_provider_deletion_refused_while_listed_then_slow(aws):
     ecs = aws.client("ecs")
     ecs.create_cluster(clusterName="slow")
+    time.sleep(PROPAGATION_SECONDS)  # the role CreateCluster made is usable a little later
     group = a_group(aws, "slow")
     provider = {"autoScalingGroupArn": group["AutoScalingGroupARN"]}
     ecs.create_capacity_provider(name="slow", autoScalingGroupProvider=provider)

@@ -110,7 +110,7 @@ def test_a_build_host_whose_agent_never_comes_online_is_replaced_then_reported(a
                        env={"LOADBEARING_SSM_STANDINS": str(standins)})
     assert run.rc != 0
     replaced = re.findall(r"The builder host (i-[0-9a-f]+) ran [0-9.]+ s without its SSM agent coming online "
-                          r"\(unregistered\): terminating it( and starting another)?", run.output)
+                          r"\(unregistered\): terminating it( and starting another)?", " ".join(run.output.split()))
     assert [bool(again) for _, again in replaced] == [True, False], run.output
     assert replaced[0][0] != replaced[1][0]
     assert "No builder host became reachable through Session Manager" in run.failure()

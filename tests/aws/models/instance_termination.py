@@ -50,7 +50,12 @@ def _terminate_slowly(self):
 
 
 def _terminated(instance):
-    _terminate_now(instance)
+    if instance.state == "terminated":
+        return  # terminated meanwhile by moto itself (a group deleted with ForceDelete)
+    try:
+        _terminate_now(instance)
+    except Exception:  # the account was reset meanwhile: nothing left to terminate
+        return
     # The primary interface made at launch goes with the instance (moto keeps it unless the
     # launch asked for DeleteOnTermination).
     primary = instance.nics.get(0)
