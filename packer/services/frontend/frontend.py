@@ -2,6 +2,10 @@
 
 It exits at once, without answering, when the backend is unreachable or
 answers ``ERROR``: restarting it and retrying elsewhere is the platform's job.
+
+``GET /healthz`` is its health check: answered at once, beside a request in
+progress, without calling the backend. It says the process serves; whether a
+request succeeds is the retry policy's and the load balancer's business.
 """
 import argparse
 import os
@@ -13,12 +17,20 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 LOCK = threading.Lock()
+HEALTH_PATH = "/healthz"
 
 
 class FrontendHandler(BaseHTTPRequestHandler):
     backend_url = ""
 
     def do_GET(self):  # noqa: N802 (http.server naming)
+        if self.path == HEALTH_PATH:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/plain")
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"OK")
+            return
         with LOCK:
             time.sleep(0.1)
             try:
