@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: autoscaling_activities_info
 short_description: The recent scaling activities of an Auto Scaling group, with why they failed
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Reads the group's latest scaling activities (DescribeScalingActivities), newest first, and the
     group's desired capacity and instances.

@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: ecs_cluster_services_info
 short_description: The services of an ECS cluster, where a missing cluster is an answer and any other error fails
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - Describes the named services of a cluster, or every service of it (ListServices, then
     DescribeServices ten at a time).

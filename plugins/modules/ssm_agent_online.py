@@ -11,7 +11,7 @@ DOCUMENTATION = r"""
 ---
 module: ssm_agent_online
 short_description: Waits until Session Manager can reach an EC2 instance
-version_added: 0.3.0
+version_added: 0.2.0
 description:
   - EC2 says C(running) before the instance's SSM agent has registered with Systems Manager: the
     agent starts after first boot (on Debian's images, after its own install from user data), and

@@ -21,6 +21,7 @@ import models
 # Models in modules of their own, loaded for what they patch.
 importlib.import_module("ssm.sessions")  # Session Manager's StartSession, see ssm/sessions.py
 importlib.import_module("task_stops")  # stopped ECS tasks carry stoppedAt, see task_stops.py
+importlib.import_module("presigned_urls")  # moto cannot authorize a presigned URL, see presigned_urls.py
 importlib.import_module("action_log")  # the IAM actions called, when LOADBEARING_ACTION_LOG is set
 
 for _module in pkgutil.iter_modules(models.__path__):

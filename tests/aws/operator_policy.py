@@ -7,7 +7,8 @@ on (/moto-api/reset-auth), but only by its action: it hands most services' check
 prove with it is that the policy names every action the stages call; its resource scoping and
 conditions are checked by nothing here. `for_emulator` keeps each statement's actions and Effect
 and widens its Resource to "*" and drops its Condition, which is exactly what moto would
-otherwise reject for the wrong reason.
+otherwise reject for the wrong reason; where moto names an action differently from IAM, it adds
+moto's name beside IAM's (MOTO_NAMES).
 """
 import copy
 import json
@@ -30,11 +31,18 @@ def actions(policy):
     return found
 
 
+# Where moto checks a request as an action of its own name instead of the one IAM uses: HeadBucket
+# is authorized by s3:ListBucket on AWS, by "s3:HeadBucket" in moto.
+MOTO_NAMES = {"s3:ListBucket": ["s3:HeadBucket"]}
+
+
 def for_emulator(policy):
     widened = copy.deepcopy(policy)
     for statement in widened["Statement"]:
         statement["Resource"] = "*"
         statement.pop("Condition", None)
+        statement["Action"] = statement["Action"] + [alias for action in statement["Action"]
+                                                     for alias in MOTO_NAMES.get(action, [])]
     return widened
 
 

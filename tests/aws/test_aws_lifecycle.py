@@ -267,10 +267,11 @@ def test_terminate_removes_everything_then_changes_nothing(emulator_clean):
     ecr.create_repository(repositoryName="demo/retired", tags=[{"Key": "loadbearing:cluster", "Value": CLUSTER}])
     run = emulator_clean.playbook("terminate.yml")
     assert run.rc == 0, run.failure()
-    # It waited for the hosts to drain and terminate, then for the deleted ALBs' interfaces.
+    # It waited for the hosts to drain and terminate. (It waits for the deleted ALBs' interfaces
+    # too when they are still there by the network's turn, which depends on the machine's pace:
+    # a subnet deleted before they went would have failed the stage.)
     printed = " ".join(run.output.split())
     assert re.search(r"for 2 container host\(s\) to drain and terminate: i-\w+ InService, i-\w+ InService", printed)
-    assert re.search(r"Waiting up to 900 s for \d+ network interface\(s\) to leave vpc-\w+: ELB app/demo-", printed)
     assert leftovers(emulator_clean, CLUSTER) == {}
     run = emulator_clean.playbook("terminate.yml")
     assert run.rc == 0, run.failure()
