@@ -13,7 +13,7 @@ module: ssm_agent_online
 short_description: Waits until Session Manager can reach an EC2 instance
 version_added: 0.2.0
 description:
-  - EC2 says C(running) before the instance's SSM agent has registered with Systems Manager: the
+  - EC2 says C(running) before the instance's SSM agent has registered with Systems Manager. The
     agent starts after first boot (on Debian's images, after its own install from user data), and
     again after a stop and start. Until then StartSession fails with C(TargetNotConnected), and
     the C(amazon.aws.aws_ssm) connection gives up after a few quick retries.

@@ -51,7 +51,7 @@ def test_a_low_vcpu_quota_stops_init_naming_it(aws):
 
 def test_elastic_ips_used_elsewhere_stop_init_naming_the_quota(aws):
     ec2 = aws.client("ec2")
-    for _ in range(5):
+    for _address in range(5):
         ec2.allocate_address(Domain="vpc")
     run = aws.playbook("init.yml")
     assert run.rc != 0

@@ -54,8 +54,8 @@ def test_every_stage_gives_the_same_region_to_every_aws_module(aws, tmp_path):
         {"ResourceType": "vpc", "Tags": [{"Key": "probe", "Value": "region"}]}])
     client(aws, "ecs", OTHER_REGION).register_task_definition(
         family="region-probe", containerDefinitions=[{"name": "web", "image": "web", "memory": 64}])
-    client(aws, "ecr", OTHER_REGION).create_repository(repositoryName="region/probe",
-                                                        tags=[{"Key": "probe", "Value": "region"}])
+    client(aws, "ecr", OTHER_REGION).create_repository(
+        repositoryName="region/probe", tags=[{"Key": "probe", "Value": "region"}])
     playbook = tmp_path / "probe.yml"
     playbook.write_text(yaml.safe_dump([{
         "name": "Probe", "hosts": "control", "gather_facts": False, "module_defaults": defaults[0],
@@ -116,9 +116,9 @@ def test_inventory_without_a_region_says_so_and_finds_nothing(aws, builders):
 
 
 def test_inventory_reads_the_region_of_the_environment(aws, builders):
-    regions, _ = inventory(aws, AWS_REGION=OTHER_REGION, AWS_DEFAULT_REGION=None)
+    regions = inventory(aws, AWS_REGION=OTHER_REGION, AWS_DEFAULT_REGION=None)[0]
     assert regions == [OTHER_REGION]
-    regions, _ = inventory(aws, AWS_REGION=None, AWS_DEFAULT_REGION=OTHER_REGION)
+    regions = inventory(aws, AWS_REGION=None, AWS_DEFAULT_REGION=OTHER_REGION)[0]
     assert regions == [OTHER_REGION]
 
 

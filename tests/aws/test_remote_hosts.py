@@ -111,11 +111,11 @@ def test_a_build_host_whose_agent_never_comes_online_is_replaced_then_reported(a
     assert run.rc != 0
     replaced = re.findall(r"The builder host (i-[0-9a-f]+) ran [0-9.]+ s without its SSM agent coming online "
                           r"\(unregistered\): terminating it( and starting another)?", " ".join(run.output.split()))
-    assert [bool(again) for _, again in replaced] == [True, False], run.output
+    assert [bool(again) for _instance, again in replaced] == [True, False], run.output
     assert replaced[0][0] != replaced[1][0]
     assert "No builder host became reachable through Session Manager" in run.failure()
     states = [aws.client("ec2").describe_instances(InstanceIds=[i])["Reservations"][0]["Instances"][0]["State"]["Name"]
-              for i, _ in replaced]
+              for i, _again in replaced]
     assert states == ["terminated", "terminated"]
 
 

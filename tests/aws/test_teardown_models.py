@@ -82,7 +82,7 @@ def test_an_albs_interfaces_and_a_deleting_nat_gateway_hold_the_vpc_for_a_while(
 
 def test_a_terminated_instance_shuts_down_first_and_keeps_its_interface_meanwhile(aws):
     ec2 = aws.client("ec2")
-    vpc, subnets, group, _ = a_vpc(ec2)
+    vpc, subnets, group, _gateway = a_vpc(ec2)
     image = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
     instance = ec2.run_instances(ImageId=image, MinCount=1, MaxCount=1, SubnetId=subnets[1],
                                  SecurityGroupIds=[group])["Instances"][0]["InstanceId"]

@@ -55,19 +55,19 @@ def test_healthz_answers_without_calling_the_backend(frontend):
     CountingBackend.calls = 0
     assert get(frontend + "/healthz")[:2] == (200, b"OK")
     assert CountingBackend.calls == 0
-    status, body, _ = get(frontend + "/")
+    status, body = get(frontend + "/")[:2]
     assert status == 200 and body != b"OK"
     assert CountingBackend.calls == 1
 
 
 def test_healthz_answers_within_10_ms_while_a_request_is_in_flight(frontend):
     latencies = []
-    for _ in range(3):
+    for _attempt in range(3):
         finished = {}
         request = threading.Thread(target=lambda: finished.setdefault("request", get(frontend + "/")))
         request.start()
         time.sleep(0.02)  # the request holds the copy's one slot (~100 ms)
-        status, _, latency = get(frontend + "/healthz")
+        status, latency = get(frontend + "/healthz")[0::2]
         in_flight = "request" not in finished
         request.join()
         assert status == 200
