@@ -70,7 +70,7 @@ integration: test-venv ## The whole local lifecycle, with its own cluster name a
 	$(BIN)/pytest -v --durations=15 tests/integration
 
 aws: test-venv ## The AWS platform's init, artifacts, build and terminate against moto's server
-	$(BIN)/pytest -v --durations=15 -n 2 --dist loadfile tests/aws
+	$(BIN)/pytest -v --durations=15 tests/aws
 
 molecule: test-venv ## One molecule scenario per local role, with its idempotence step
 	tests/molecule/run $(CURDIR)/$(BIN)
