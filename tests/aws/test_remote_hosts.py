@@ -15,11 +15,12 @@ import json
 import os
 import re
 import shutil
+import ssl
 import subprocess
 import sys
 import threading
 import time
-from http.server import ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -37,6 +38,10 @@ NOWHERE = "127.0.0.254"
 # Where the load generator resolves the public ALB: the stand-in below listens there.
 PUBLIC_ALB = "127.0.0.253"
 REQUESTS = 200
+# Where the login test resolves ECR's registry: a TLS stand-in for its API root listens there.
+REGISTRY = "127.0.0.252"
+# The password in moto's ECR tokens: base64 of "AWS:<account>-auth-token".
+ECR_PASSWORD = "%s-auth-token"
 # Longer than the aws_ssm connection's default ssm_timeout (60 s).
 STEP_SECONDS = 65
 
@@ -134,8 +139,7 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     assert "KeyName" not in instance
     assert instance["MetadataOptions"]["HttpPutResponseHopLimit"] == 1
     # Every task up to the login ran on the build host, through the connection and the bucket.
-    for task in ("Install Packer, podman and boto3", "Copy the Packer directory to the build host",
-                 "Get a login for the registry from the instance role"):
+    for task in ("Install Packer, podman and boto3", "Copy the Packer directory to the build host"):
         assert re.search(r"^(ok|changed): \[%s\]" % host, task_output(run.output, "images", task), re.M), task
     disk = standins / instance_id / "var-lib-loadbearing-ecs" / CLUSTER / "images"
     assert (disk / "packer" / "service.pkr.hcl").is_file()
@@ -144,10 +148,15 @@ def test_artifacts_runs_on_the_build_host_through_session_manager(aws, standins)
     # The retry proxy's recipe and files too: the frontend's tasks carry it, and ECR lacks it.
     assert (disk / "packer" / "retry-proxy" / "app" / "retry_policy.lua").is_file()
     assert (disk / "packer" / "retry-proxy" / "recipe.json").is_file()
-    # ... and stopped at ECR's registry, which nothing serves offline.
-    login = task_output(run.output, "images", "Log podman in to the registry")
+    # ... and stopped at ECR's registry, which nothing serves offline, having got ECR's token as
+    # root from the instance role, and shown it nowhere.
+    login = " ".join(task_output(run.output, "images", "Log podman in to the registry from the instance role").split())
+    account = aws.client("sts").get_caller_identity()["Account"]
     assert "fatal: [%s]" % host in login
-    assert "dial tcp %s:443: connect: connection refused" % NOWHERE in login
+    assert ("Cannot reach the registry %s.dkr.ecr.us-east-1.amazonaws.com to check the login" % account) in login
+    assert "Connection refused" in login
+    assert ECR_PASSWORD % account not in run.output
+    assert not (standins / instance_id / "run-containers-0" / "auth.json").exists()
     # The transfer bucket is left empty: the connection deletes what it moved.
     bucket = leftovers(aws, CLUSTER)["s3_buckets"][0]
     assert aws.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount", 0) == 0
@@ -175,8 +184,84 @@ def test_a_step_longer_than_a_minute_completes_on_a_remote_host(aws, standins):
     # Ran once, to its end, on one session.
     assert proc.stdout.strip().endswith("once"), proc.stdout
     assert (standins / instance_id / "var-lib-loadbearing-ecs" / ("slept-%d" % STEP_SECONDS)).read_text() == "once\n"
-    ec2.stop_instances(InstanceIds=[instance_id])
-    shutil.rmtree(str(standins / instance_id), ignore_errors=True)
+
+
+class RegistryStandIn(BaseHTTPRequestHandler):
+    """ECR's registry API root, over TLS, as `podman login` asks it: 200 for the right basic
+    credentials, 401 otherwise."""
+    accepted = None
+    asked = 0
+
+    def do_GET(self):  # noqa: N802 (http.server naming)
+        type(self).asked += 1
+        ok = self.path == "/v2/" and self.headers.get("Authorization") == "Basic %s" % self.accepted
+        self.send_response(200 if ok else 401)
+        if not ok:
+            self.send_header("WWW-Authenticate", 'Basic realm="https://ecr.example/"')
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_registry_login_is_stored_for_roots_podman_and_shown_nowhere(aws, standins, tmp_path):
+    # The build host started by the test above. Its registry's name resolves to a TLS stand-in
+    # on loopback; the certificate is the stand-in's own, given as the CA to trust.
+    ec2 = aws.client("ec2")
+    instance_id = ec2.describe_instances(Filters=[{"Name": "tag:role", "Values": ["builder"]},
+                                                  {"Name": "instance-state-name", "Values": ["running"]}]
+                                         )["Reservations"][0]["Instances"][0]["InstanceId"]
+    account = aws.client("sts").get_caller_identity()["Account"]
+    registry = "%s.dkr.ecr.us-east-1.amazonaws.com" % account
+    token = aws.client("ecr").get_authorization_token()["authorizationData"][0]["authorizationToken"]
+    certificate, key = str(tmp_path / "registry.pem"), str(tmp_path / "registry.key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=%s" % registry,
+                    "-addext", "subjectAltName=DNS:%s" % registry, "-keyout", key, "-out", certificate],
+                   check=True, capture_output=True)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certificate, key)
+    server = ThreadingHTTPServer((REGISTRY, 443), RegistryStandIn)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hosts = standins / "hosts"
+    usual = hosts.read_text()
+    hosts.write_text("%s %s\n" % (REGISTRY, registry))
+    auth_file = standins / instance_id / "run-containers-0" / "auth.json"
+
+    def login():
+        proc = subprocess.run([os.path.join(BIN, "ansible"), "-i", "inventory/aws", "role_builder", "--become", "-v",
+                               "-m", "loadbearing.ecs.ecr_login", "-a", json.dumps({"ca_path": certificate})],
+                              cwd=ROOT, env=dict(aws.env, LOADBEARING_SSM_STANDINS=str(standins)),
+                              capture_output=True, text=True, timeout=600, check=False)
+        assert ECR_PASSWORD % account not in proc.stdout + proc.stderr and token not in proc.stdout + proc.stderr
+        return proc
+    try:
+        # A registry that refuses the token: the login fails, and nothing is stored.
+        RegistryStandIn.accepted = "not-" + token
+        refused = login()
+        assert refused.returncode != 0
+        assert "The registry %s refused ECR's own token (HTTP 401)" % registry in " ".join(refused.stdout.split())
+        assert not auth_file.exists()
+        # The registry takes it: stored for root's podman, readable by root only.
+        RegistryStandIn.accepted = token
+        first = login()
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert "CHANGED" in first.stdout and "/run/containers/0/auth.json" in first.stdout
+        assert json.loads(auth_file.read_text()) == {"auths": {registry: {"auth": token}}}
+        assert oct(auth_file.stat().st_mode & 0o777) == "0o600"
+        # Again: the stored login still works, so it is kept.
+        asked = RegistryStandIn.asked
+        again = login()
+        assert again.returncode == 0 and "SUCCESS" in again.stdout, again.stdout + again.stderr
+        assert RegistryStandIn.asked == asked + 1
+    finally:
+        hosts.write_text(usual)
+        server.shutdown()
+        server.server_close()
+        ec2.stop_instances(InstanceIds=[instance_id])
+        shutil.rmtree(str(standins / instance_id), ignore_errors=True)
 
 
 def test_build_deploys_the_services(aws, tmp_path):
