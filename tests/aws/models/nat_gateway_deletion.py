@@ -20,7 +20,7 @@ import threading
 from moto.ec2.exceptions import EC2ClientError
 from moto.ec2.models import EC2Backend
 
-DELETING_SECONDS = 45
+DELETING_SECONDS = 25
 
 
 class AddressHeldByNatGateway(EC2ClientError):

@@ -27,7 +27,7 @@ from moto.ec2.exceptions import DependencyViolationError
 from moto.ec2.models import EC2Backend
 from moto.elbv2.models import ELBv2Backend
 
-ALB_LINGER_SECONDS = 60
+ALB_LINGER_SECONDS = 30
 
 
 def _interfaces(ec2):

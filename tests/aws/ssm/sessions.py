@@ -27,7 +27,7 @@ from moto.ec2.models.instances import Instance
 from moto.ssm.responses import SimpleSystemManagerResponse
 
 SSM_POLICY = "policy/AmazonSSMManagedInstanceCore"
-AGENT_ONLINE_SECONDS = 20
+AGENT_ONLINE_SECONDS = 15
 OPEN_SESSIONS = {}
 # Instances whose agent has been online once: DescribeInstanceInformation keeps listing them.
 REGISTERED = set()
