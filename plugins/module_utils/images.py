@@ -141,8 +141,3 @@ def image_plan(services, cluster, registry, packer_dir, sidecar=False):
         planned.append(_planned(SIDECAR_NAME, sidecar_variables(cluster, registry, proxy_base["ref"]), packer_dir, cluster))
     return {"base": base, "bases": bases, "services": planned}
 
-
-def debian_image_tag(suite, mirror, packages, hook_text):
-    """The tag of an image unpacked from Debian packages: it follows the whole recipe."""
-    recipe = "%s%s%s%s" % (suite, mirror, ",".join(packages), hook_text)
-    return hashlib.sha256(recipe.encode("utf-8")).hexdigest()[:BASE_TAG_LENGTH]

@@ -19,8 +19,6 @@ description:
     file under O(fingerprint_paths). When it matches the last successful build recorded in
     O(state_file) and every image of that build still exists in O(container_engine), nothing is
     built and C(changed) is false.
-  - With O(content_tag_variable), the first 16 hex digits of the fingerprint are passed to
-    Packer in that variable, so images get a content-derived tag.
   - On failure, fails with Packer's own error lines. Packer's full log is written to
     O(log_file).
 options:
@@ -32,11 +30,6 @@ options:
     description: Variables for the template, written to a var file for Packer.
     type: dict
     default: {}
-  content_tag_variable:
-    description:
-      - Name of a template variable to set to the content-derived tag.
-      - Leave it out of O(variables); it is derived from everything else.
-    type: str
   fingerprint_paths:
     description: Files and directories baked into the image, hashed into the fingerprint.
     type: list
@@ -82,7 +75,7 @@ EXAMPLES = r"""
       base_image: localhost/demo/base:bookworm-1
       source_dir: packer/services/backend
       repository: 127.0.0.1:5050/demo/backend
-    content_tag_variable: tag
+      tag: 3f2a9c0d1e4b5a6f
     fingerprint_paths: [packer/services/backend]
     state_file: /var/lib/loadbearing/demo/images/backend.json
     path_prefix: [/var/lib/loadbearing/demo/bin]
@@ -93,10 +86,6 @@ RETURN = r"""
 fingerprint:
   description: sha256 of the template, variables and baked-in files.
   returned: always
-  type: str
-tag:
-  description: The content-derived tag passed in O(content_tag_variable).
-  returned: when O(content_tag_variable) is set
   type: str
 images:
   description: The C(repository:tag) references Packer produced (from docker-tag artifacts).
@@ -135,7 +124,6 @@ import tempfile
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.packer import (
-    CONTENT_TAG_LENGTH,
     fingerprint,
     image_ids,
     image_references,
@@ -205,7 +193,6 @@ def main():
     argument_spec = dict(
         template=dict(type="path", required=True),
         variables=dict(type="dict", default={}),
-        content_tag_variable=dict(type="str"),
         fingerprint_paths=dict(type="list", elements="path", default=[]),
         state_file=dict(type="path", required=True),
         log_file=dict(type="path"),
@@ -219,10 +206,7 @@ def main():
     log_file = params["log_file"] or params["state_file"] + ".log"
     if not os.path.isfile(template):
         module.fail_json(msg="Packer template not found: %s" % template)
-    tag_variable = params["content_tag_variable"]
     variables = dict(params["variables"])
-    if tag_variable and tag_variable in variables:
-        module.fail_json(msg="variable %r is derived from the content; leave it out of variables" % tag_variable)
 
     try:
         digest = fingerprint(template, variables, params["fingerprint_paths"])
@@ -230,8 +214,6 @@ def main():
         module.fail_json(msg="cannot fingerprint the build inputs: %s" % exc)
     result = dict(changed=False, built=False, fingerprint=digest, log_file=log_file,
                   images=[], image_ids=[], artifacts=[])
-    if tag_variable:
-        result["tag"] = variables[tag_variable] = digest[:CONTENT_TAG_LENGTH]
 
     previous = read_state(params["state_file"])
     if not params["force"] and previous.get("fingerprint") == digest \

@@ -164,20 +164,6 @@ def test_packer_build_failure_carries_packers_error_lines(tmp_path):
     assert not (tmp_path / "state" / "null.json").exists()
 
 
-@needs_packer
-def test_packer_build_derives_a_content_tag(tmp_path):
-    args = dict(packer_args(tmp_path), content_tag_variable="fail")
-    result = run_module("packer_build", dict(args, variables={}), tmp_path, check_mode=True)
-    assert result["tag"] == result["fingerprint"][:16]
-
-
-def test_packer_build_refuses_a_tag_variable_that_is_also_given(tmp_path):
-    args = dict(packer_args(tmp_path), content_tag_variable="fail")
-    result = run_module("packer_build", args, tmp_path)
-    assert result["failed"] is True
-    assert "derived from the content" in result["msg"]
-
-
 # debian_image against the real podman: check mode and absent, which make nothing.
 HOOK = os.path.join(ROOT, "packer", "debian", "root-filesystem-hook.sh")
 
