@@ -227,6 +227,9 @@ def test_build_applies_new_bounds_and_removes_services_that_left_the_list(emulat
     frontend = [s for s in services if s["name"] == "frontend"][0]
     frontend.update(min_count=12, max_count=24, deployment={"minimum_healthy_percent": 50, "maximum_percent": 150},
                     scale_out_cooldown_s=30, scale_in_cooldown_s=120)
+    # A floor above desired_count, and no max_count: the floor is the count, as on the local platform.
+    backend = [s for s in services if s["name"] == "backend"][0]
+    backend.update(min_count=backend["desired_count"] + 1)
     # Check mode says the deployment configuration would change, and changes nothing.
     before = ecs.describe_services(cluster=CLUSTER, services=["frontend"])["services"][0]["deploymentConfiguration"]
     checked = emulator_clean.playbook("build.yml", "--check", "-e", extra_vars(tmp_path, ecs_services=services))
@@ -247,6 +250,7 @@ def test_build_applies_new_bounds_and_removes_services_that_left_the_list(emulat
     target = emulator_clean.client("application-autoscaling").describe_scalable_targets(
         ServiceNamespace="ecs", ResourceIds=["service/demo/frontend"])["ScalableTargets"][0]
     assert (target["MinCapacity"], target["MaxCapacity"]) == (12, 24)
+    assert ecs.describe_services(cluster=CLUSTER, services=["backend"])["services"][0]["desiredCount"] == backend["min_count"]
     assert ecs.describe_services(cluster=CLUSTER, services=["retired"])["services"][0]["status"] != "ACTIVE"
 
 
