@@ -7,6 +7,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils import service_defaults
+
 
 def deployment_state(service, task_definition_arn):
     """stable, in_progress or failed, for the deployment of task_definition_arn in a described service.
@@ -82,16 +84,16 @@ def local_outcomes(statuses, definitions):
 
 
 # What ECS uses for a rolling-update service that names none, and what the service list defaults to.
-DEFAULT_MINIMUM_HEALTHY_PERCENT = 100
-DEFAULT_MAXIMUM_PERCENT = 200
+DEFAULT_MINIMUM_HEALTHY_PERCENT = service_defaults.DEPLOYMENT["minimum_healthy_percent"]
+DEFAULT_MAXIMUM_PERCENT = service_defaults.DEPLOYMENT["maximum_percent"]
 
 
 def deployment_configuration(minimum_healthy_percent, maximum_percent, circuit_breaker=True, rollback=True):
     """An ECS deploymentConfiguration: the percents, and the circuit breaker with or without rollback."""
-    if not 0 <= minimum_healthy_percent <= 100:
-        raise ValueError("minimum_healthy_percent must be from 0 to 100, not %r" % minimum_healthy_percent)
-    if not 100 <= maximum_percent <= 400:
-        raise ValueError("maximum_percent must be from 100 to 400, not %r" % maximum_percent)
+    for field, value in (("minimum_healthy_percent", minimum_healthy_percent), ("maximum_percent", maximum_percent)):
+        low, high = service_defaults.DEPLOYMENT_BOUNDS[field]
+        if not low <= value <= high:
+            raise ValueError("%s must be from %d to %d, not %r" % (field, low, high, value))
     if rollback and not circuit_breaker:
         raise ValueError("rollback needs the circuit breaker")
     return {

@@ -140,4 +140,3 @@ def image_plan(services, cluster, registry, packer_dir, sidecar=False):
         bases.append(proxy_base)
         planned.append(_planned(SIDECAR_NAME, sidecar_variables(cluster, registry, proxy_base["ref"]), packer_dir, cluster))
     return {"base": base, "bases": bases, "services": planned}
-

@@ -15,16 +15,9 @@ __metaclass__ = type
 import json
 import re
 
-DEFAULTS = {
-    "attempts": 3,
-    "attempt_timeout_ms": 1000,
-    "on_connect_failure": True,
-    "on_timeout": True,
-    "on_statuses": [502, 503, 504],
-    "on_body": "",
-    "budget_percent": 20,
-    "budget_burst": 10,
-}
+from ansible_collections.loadbearing.ecs.plugins.module_utils import service_defaults
+
+DEFAULTS = service_defaults.RETRY_POLICY
 ENV_PREFIX = "LOADBEARING_RETRY_"
 FAILURE_CLASSES = ("connect_failure", "timeout", "status", "body")
 COUNTERS = ("calls", "attempts", "retries", "budget_exhausted", "gave_up")

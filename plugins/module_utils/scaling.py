@@ -19,14 +19,16 @@ import hashlib
 import json
 import math
 
-# Each service owns a block of host ports (service_list.PORTS_PER_SERVICE): every port of the
-# block is a slot the load balancer knows, so copies come and go without a reload.
-SLOTS_PER_SERVICE = 100
+try:
+    from ansible_collections.loadbearing.ecs.plugins.module_utils import service_defaults
+except ImportError:  # beside the local service controller, which runs without Ansible
+    import service_defaults
 
-# ECS's defaults for a service's deployment configuration.
-DEPLOYMENT_DEFAULTS = {"minimum_healthy_percent": 100, "maximum_percent": 200}
-# Target tracking: the same defaults on both platforms (docs/service-list.md).
-SCALING_DEFAULTS = {"requests_per_target": 420, "scale_out_cooldown_s": 15, "scale_in_cooldown_s": 60}
+# Every port of a service's block is a slot the load balancer knows, so copies come and go
+# without a reload.
+SLOTS_PER_SERVICE = service_defaults.SLOTS_PER_SERVICE
+DEPLOYMENT_DEFAULTS = service_defaults.DEPLOYMENT
+SCALING_DEFAULTS = service_defaults.SCALING
 # Like Application Auto Scaling, the controller scales in more carefully than it scales out:
 # on a longer window, and only below 90% of the target.
 SCALE_OUT_WINDOW_S = 5

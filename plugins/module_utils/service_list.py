@@ -14,14 +14,12 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils import service_defaults
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import SIDECAR_NAME, policy_problems
 from ansible_collections.loadbearing.ecs.plugins.module_utils.scaling import (
     SLOTS_PER_SERVICE, copy_name, deployment_of, rollout_bounds, slot_port)
 
-# Each service owns a block of host ports on the local platform, like ECS's dynamic host ports
-# but stable, so that a re-run finds every copy where it left it.
-PORTS_PER_SERVICE = 100
-MAX_COUNT = PORTS_PER_SERVICE - 1
+MAX_COUNT = service_defaults.MAX_COUNT
 
 SERVICE_NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}[a-z0-9]$")
 CLUSTER_NAME = re.compile(r"^[a-z][a-z0-9-]{0,22}[a-z0-9]$")
@@ -44,11 +42,10 @@ AWS_HEALTH_CHECK_BOUNDS = {
 }
 
 # field: (type, required, default, (low, high) or None). bool is checked before int: in Python a
-# bool is an int.
-DEPLOYMENT_FIELDS = {
-    "minimum_healthy_percent": (int, False, None, (0, 100)),
-    "maximum_percent": (int, False, None, (100, 400)),
-}
+# bool is an int. Defaults come from service_defaults.py, the one table of them.
+DEPLOYMENT_FIELDS = dict(
+    (key, (int, False, service_defaults.DEPLOYMENT[key], bounds))
+    for key, bounds in service_defaults.DEPLOYMENT_BOUNDS.items())
 
 HEALTH_CHECK_FIELDS = {
     "path": (str, True, None, None),
@@ -69,11 +66,11 @@ SERVICE_FIELDS = {
     "min_count": (int, False, None, (0, MAX_COUNT)),
     "max_count": (int, False, None, (0, MAX_COUNT)),
     # Target tracking, on both platforms: requests per copy per minute, and its cooldowns.
-    "requests_per_target": (int, False, None, (1, 1000000)),
-    "scale_out_cooldown_s": (int, False, None, (0, 86400)),
-    "scale_in_cooldown_s": (int, False, None, (0, 86400)),
-    # How a new revision replaces the copies, as ECS's deployment configuration.
-    "deployment": (dict, False, None, None),
+    "requests_per_target": (int, False, service_defaults.SCALING["requests_per_target"], (1, 1000000)),
+    "scale_out_cooldown_s": (int, False, service_defaults.SCALING["scale_out_cooldown_s"], (0, 86400)),
+    "scale_in_cooldown_s": (int, False, service_defaults.SCALING["scale_in_cooldown_s"], (0, 86400)),
+    # How a new revision replaces the copies, as ECS's deployment configuration (filled below).
+    "deployment": (dict, False, {}, None),
     # Requests one copy serves at once (1: single-threaded); the balancers queue the rest.
     "concurrency": (int, False, None, (1, 10000)),
     # How calls to this service are made resilient (module_utils/retry_policy.py checks its fields).

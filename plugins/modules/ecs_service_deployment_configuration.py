@@ -87,15 +87,15 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.deployments import (
-    configuration_differences, deployment_configuration)
+    DEFAULT_MAXIMUM_PERCENT, DEFAULT_MINIMUM_HEALTHY_PERCENT, configuration_differences, deployment_configuration)
 
 
 def main():
     argument_spec = dict(
         cluster=dict(type="str", required=True),
         service=dict(type="str", required=True),
-        minimum_healthy_percent=dict(type="int", default=100),
-        maximum_percent=dict(type="int", default=200),
+        minimum_healthy_percent=dict(type="int", default=DEFAULT_MINIMUM_HEALTHY_PERCENT),
+        maximum_percent=dict(type="int", default=DEFAULT_MAXIMUM_PERCENT),
         circuit_breaker=dict(type="bool", default=True),
         rollback=dict(type="bool", default=True),
     )

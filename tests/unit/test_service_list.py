@@ -5,6 +5,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils import service_defaults
 from ansible_collections.loadbearing.ecs.plugins.module_utils.service_list import validate
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -145,8 +146,24 @@ def test_scaling_and_deployment_fields_are_checked(fields, expected):
 def test_scaling_and_deployment_fields_within_their_limits(fields):
     services, errors = validate(changed(1, **fields), "demo", "local")
     assert errors == []
-    if fields.get("deployment"):
-        assert services[1]["deployment"] == fields["deployment"]
+    # What the service gives, the table's defaults filling the rest.
+    assert services[1]["deployment"] == dict(service_defaults.DEPLOYMENT, **(fields.get("deployment") or {}))
+
+
+def test_every_default_of_the_table_is_filled_in():
+    check = {"path": "/", "interval_s": 5, "timeout_s": 2, "healthy_threshold": 2, "unhealthy_threshold": 2}
+    bare = {"name": "api", "source": "api", "command": "python3 /app/api.py", "port": 8080, "listener_port": 8080,
+            "public": True, "desired_count": 2, "health_check": check}
+    (service,), errors = validate([bare], "demo", "aws")
+    assert errors == []
+    assert service["deployment"] == {"minimum_healthy_percent": 100, "maximum_percent": 200}
+    assert {key: service[key] for key in service_defaults.SCALING} == {
+        "requests_per_target": 420, "scale_out_cooldown_s": 15, "scale_in_cooldown_s": 60}
+    # Absent, not defaulted: a max_count is what makes a service scale, and a policy is optional.
+    assert "max_count" not in service and "min_count" not in service and "retry_policy" not in service
+    # The table is copied, never shared: a caller's change to one service touches no other.
+    service["deployment"]["maximum_percent"] = 150
+    assert service_defaults.DEPLOYMENT["maximum_percent"] == 200
 
 
 def test_the_slot_check_applies_on_both_platforms():
