@@ -5,12 +5,14 @@ remove a capacity provider from a cluster, you can either use PutClusterCapacity
 delete the cluster" (ResourceInUseException otherwise). A deleted provider answers with
 updateStatus DELETE_IN_PROGRESS, then becomes INACTIVE with DELETE_COMPLETE and may stay
 discoverable; its name cannot be created again while the deletion is in progress. Managed
-draining is ENABLED unless set otherwise.
+draining is ENABLED unless set otherwise. DescribeCapacityProviders without names describes every
+provider of the account and region (capacityProviders is optional).
 - https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_DeleteCapacityProvider.html
 - https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProvider.html
 - https://docs.aws.amazon.com/AmazonECS/latest/developerguide/managed-instance-draining.html
 
-moto deletes at once, whatever lists the provider, and keeps no managedDraining on update.
+moto deletes at once, whatever lists the provider, keeps no managedDraining on update, and fails
+(500) when DescribeCapacityProviders names none.
 Here the deletion takes DELETION_SECONDS.
 """
 import functools
@@ -90,3 +92,14 @@ EC2ContainerServiceBackend._get_provider = _get_provider_as_it_is_now
 EC2ContainerServiceBackend.delete_capacity_provider = _delete_unused_provider_slowly
 EC2ContainerServiceBackend.create_capacity_provider = _create_unless_the_name_is_taken
 EC2ContainerServiceBackend.update_capacity_provider = _update_keeping_draining
+
+
+_describe = EC2ContainerServiceBackend.describe_capacity_providers
+
+
+@functools.wraps(_describe)
+def _describe_every_provider_when_none_is_named(self, names):
+    return _describe(self, list(names) if names else list(self.capacity_providers))
+
+
+EC2ContainerServiceBackend.describe_capacity_providers = _describe_every_provider_when_none_is_named
