@@ -276,6 +276,7 @@ def test_terminate_removes_everything_then_changes_nothing(emulator_clean):
     # a subnet deleted before they went would have failed the stage.)
     printed = " ".join(run.output.split())
     assert re.search(r"for 2 container host\(s\) to drain and terminate: i-\w+ InService, i-\w+ InService", printed)
+    assert "Nothing of the cluster demo is left in us-east-1." in printed
     assert leftovers(emulator_clean, CLUSTER) == {}
     run = emulator_clean.playbook("terminate.yml")
     assert run.rc == 0, run.failure()
@@ -297,3 +298,24 @@ def test_terminate_after_an_init_that_failed_half_way(emulator_clean):
     assert run.rc == 0, run.failure()
     assert leftovers(emulator_clean, CLUSTER) == {}
     assert ec2.describe_nat_gateways(NatGatewayIds=[nat])["NatGateways"][0]["State"] == "deleted"
+
+
+def test_terminate_names_what_it_could_not_remove(emulator_clean):
+    # A security group with the cluster's tag in a VPC of the user's: terminate deletes what is in
+    # the cluster's VPCs, and its last check, by the tag, finds this one left.
+    ec2 = emulator_clean.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    group = ec2.create_security_group(
+        GroupName="copied", Description="copied by hand", VpcId=vpc,
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": [{"Key": "loadbearing:cluster", "Value": CLUSTER}]}],
+    )["GroupId"]
+    run = emulator_clean.playbook("terminate.yml", "-e", "cluster_leftovers_wait_s=5")
+    assert run.rc != 0
+    failure = " ".join(run.failure().split())
+    assert "Terminate left 1 resource(s) of the cluster demo in us-east-1" in failure, failure
+    assert '"security_groups": ["%s"]' % group in failure
+    ec2.delete_security_group(GroupId=group)
+    ec2.delete_vpc(VpcId=vpc)
+    run = emulator_clean.playbook("terminate.yml")
+    assert run.rc == 0, run.failure()
+    assert "Nothing of the cluster demo is left in us-east-1." in " ".join(run.output.split())

@@ -7,6 +7,7 @@ import glob
 import json
 import os
 import socket
+import subprocess
 import time
 import urllib.request
 
@@ -130,10 +131,25 @@ def test_changed_bounds_converge_without_touching_the_rest(cluster):
 def test_terminate_leaves_nothing(cluster):
     run = cluster.playbook("site.yml", tags="terminate")
     assert run.rc == 0, run.output[-4000:]
+    assert "Nothing of the cluster %s is left on this machine." % cluster.name in run.output
     assert cluster.leftovers() == {}
     run = cluster.playbook("terminate.yml")
     assert run.rc == 0
     assert run.changed == 0, run.changed_tasks()
+
+
+def test_terminate_names_what_it_could_not_remove(cluster):
+    # A volume with the cluster's label (the cluster makes none): terminate's last check finds it.
+    volume = cluster.name + "-by-hand"
+    subprocess.run(["podman", "volume", "create", "--label", "loadbearing.ecs.cluster=" + cluster.name, volume],
+                   check=True, capture_output=True)
+    try:
+        run = cluster.playbook("terminate.yml")
+        assert run.rc != 0
+        assert 'Terminate left parts of the cluster %s: {"volumes": ["%s"]}' % (cluster.name, volume) in run.output
+    finally:
+        subprocess.run(["podman", "volume", "rm", volume], check=True, capture_output=True)
+    assert cluster.playbook("terminate.yml").rc == 0
 
 
 def test_terminate_a_half_built_cluster(cluster):
