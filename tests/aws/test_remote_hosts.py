@@ -186,6 +186,24 @@ def test_a_step_longer_than_a_minute_completes_on_a_remote_host(aws, standins):
     assert (standins / instance_id / "var-lib-loadbearing-ecs" / ("slept-%d" % STEP_SECONDS)).read_text() == "once\n"
 
 
+def test_a_step_longer_than_the_connections_ssm_timeout_is_cut(aws, standins):
+    # What the inventory's ansible_aws_ssm_timeout prevents: the connection ends a command that
+    # runs past it (and would run the module again on a new session, were retries left).
+    marker = "/var/lib/loadbearing-ecs/cut-short"
+    proc = subprocess.run([os.path.join(BIN, "ansible"), "-i", "inventory/aws", "role_builder", "-m", "ansible.builtin.shell",
+                           "-a", "sleep 12 && echo done >> %s" % marker,
+                           "-e", "ansible_aws_ssm_timeout=4", "-e", "ansible_aws_ssm_retries=0"],
+                          cwd=ROOT, env=dict(aws.env, LOADBEARING_SSM_STANDINS=str(standins)),
+                          capture_output=True, text=True, timeout=600, check=False)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode != 0
+    assert re.search(r"EXEC command '.*AnsiballZ_command\.py.*' timeout on host: i-[0-9a-f]+", " ".join(output.split())), output
+    instance_id = re.search(r"remote-builder-(i-[0-9a-f]+)", output).group(1)
+    time.sleep(12)
+    # The session's end took the command with it: it never finished.
+    assert not (standins / instance_id / "var-lib-loadbearing-ecs" / "cut-short").exists()
+
+
 class RegistryStandIn(BaseHTTPRequestHandler):
     """ECR's registry API root, over TLS, as `podman login` asks it: 200 for the right basic
     credentials, 401 otherwise."""
