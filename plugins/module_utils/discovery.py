@@ -10,12 +10,13 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils import naming
 from ansible_collections.loadbearing.ecs.plugins.module_utils.scaling import count_bounds
 
-CLUSTER_LABEL = "loadbearing.ecs.cluster"
-SERVICE_LABEL = "loadbearing.ecs.service"
-LOADBALANCER_LABEL = "loadbearing.ecs.loadbalancer"
-CONTROLLER_LABEL = "loadbearing.ecs.controller"
+CLUSTER_LABEL = naming.LABELS["cluster"]
+SERVICE_LABEL = naming.LABELS["service"]
+LOADBALANCER_LABEL = naming.LABELS["loadbalancer"]
+CONTROLLER_LABEL = naming.LABELS["controller"]
 
 
 def _copies_as_planned(service, running_images, image):
@@ -45,7 +46,7 @@ def local_state(registry_answers, containers, services, cluster, registry, lb_ad
     images = {}
     for answer in answers[1:]:
         if serves and answer.get("status") == 200:
-            images[answer["item"]["name"]] = answer["item"]["ref"]
+            images[answer["item"]["name"]] = "%s/%s:%s" % (registry, answer["item"]["repository"], answer["item"]["tag"])
     images.update(supplied)
 
     # The services are ready when their controller runs and every service runs copies of its
@@ -80,7 +81,7 @@ def local_state(registry_answers, containers, services, cluster, registry, lb_ad
 
 
 def _tagged(resource, cluster):
-    return (resource.get("tags") or {}).get("loadbearing:cluster") == cluster
+    return (resource.get("tags") or {}).get(naming.CLUSTER_TAG) == cluster
 
 
 def _by_suffix(names_and_values, suffixes):
@@ -93,7 +94,12 @@ def _by_suffix(names_and_values, suffixes):
     return found
 
 
-IAM_PURPOSES = ("task-execution", "ecs-host", "builder", "loadgen")
+IAM_PURPOSES = naming.IAM_PURPOSES
+
+
+def resource_label(load_balancer_arn, target_group_arn):
+    """app/<alb>/<id>/targetgroup/<group>/<id>: the ALB's part of its ARN, then the target group's."""
+    return "%s/%s" % (load_balancer_arn.split(":loadbalancer/", 1)[1], target_group_arn.split(":")[-1])
 
 
 def aws_state(answers, services, cluster, region, supplied=None):
@@ -111,7 +117,7 @@ def aws_state(answers, services, cluster, region, supplied=None):
     groups = (answers.get("groups") or {}).get("security_groups") or []
 
     def tier(name):
-        return [s["id"] for s in subnets if (s.get("tags") or {}).get("loadbearing:tier") == name]
+        return [s["id"] for s in subnets if (s.get("tags") or {}).get(naming.TIER_TAG) == name]
 
     ecr = answers["ecr"]
     images = dict((i["repository"].split("/", 1)[1], i["uri"]) for i in ecr["images"] if i["image_exists"])
@@ -128,6 +134,8 @@ def aws_state(answers, services, cluster, region, supplied=None):
         endpoints[service["name"]] = "http://%s:%d/" % (dns.get(kind, ""), int(service["listener_port"]))
     target_groups = dict((g["target_group_name"][len(cluster) + 1:], g["target_group_arn"])
                          for g in answers["target_groups"].get("target_groups") or [] if _tagged(g, cluster))
+    arns = dict((naming.kind({"public": lb.get("scheme") == "internet-facing"}), lb.get("load_balancer_arn", ""))
+                for lb in balancers)
     kinds = set("public" if s.get("public") else "internal" for s in services)
     public = [s["name"] for s in services if s.get("public")]
     active = [s for s in (answers["services"].get("services") or []) if s.get("status") == "ACTIVE"]
@@ -146,7 +154,7 @@ def aws_state(answers, services, cluster, region, supplied=None):
             "roles": _by_suffix(((r["role_name"], r["arn"]) for r in answers["roles"].get("iam_roles") or []), IAM_PURPOSES),
             "profiles": _by_suffix(((p["instance_profile_name"], p["instance_profile_name"])
                                     for p in answers["profiles"].get("iam_instance_profiles") or []), IAM_PURPOSES),
-            "transfer_bucket": "%s-ssm-%s-%s" % (cluster, account, region),
+            "transfer_bucket": naming.transfer_bucket(cluster, account, region),
         },
         "registry": {"url": ecr["registry"], "ready": all(i["repository_exists"] for i in ecr["images"])},
         "images": images,
@@ -156,6 +164,9 @@ def aws_state(answers, services, cluster, region, supplied=None):
             "endpoints": endpoints,
             "public_url": endpoints[public[0]] if public else "",
             "target_groups": target_groups,
+            # What target tracking on ALBRequestCountPerTarget names a service's requests by.
+            "resource_labels": dict((s["name"], resource_label(arns.get(naming.kind(s), ""), target_groups[s["name"]]))
+                                    for s in services if s["name"] in target_groups and arns.get(naming.kind(s))),
         },
         "services": {"ready": set(s["name"] for s in services) <= set(s.get("serviceName") for s in active)},
     }

@@ -14,7 +14,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-CLUSTER_TAG = "loadbearing:cluster"
+from ansible_collections.loadbearing.ecs.plugins.module_utils import naming
+
+CLUSTER_TAG = naming.CLUSTER_TAG
 GONE_INSTANCE_STATES = ("terminated",)
 
 
@@ -106,14 +108,14 @@ def application_autoscaling_kinds(client, cluster):
 
 
 def logs_kinds(client, cluster):
-    name = "/loadbearing/%s" % cluster
+    name = naming.log_group(cluster)
     groups = _pages(client, "describe_log_groups", "logGroups", logGroupNamePrefix=name)
     return {"log_groups": [g["logGroupName"] for g in groups if g["logGroupName"] == name]}
 
 
 def iam_kinds(client, cluster, region):
     # The cluster's roles and profiles live under a path of their own, per region.
-    path = "/loadbearing/%s/%s/" % (cluster, region)
+    path = naming.iam_path(cluster, region)
     return {"iam_roles": [r["RoleName"] for r in _pages(client, "list_roles", "Roles", PathPrefix=path)],
             "instance_profiles": [p["InstanceProfileName"] for p in
                                   _pages(client, "list_instance_profiles", "InstanceProfiles", PathPrefix=path)]}

@@ -9,6 +9,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.loadbearing.ecs.plugins.module_utils.naming import LABELS
+
 _PID = re.compile(r"pid=(\d+)")
 _PROCESS = re.compile(r'\("([^"]+)",pid=(\d+)')
 
@@ -54,10 +56,10 @@ def cluster_ports(containers, cluster, registry_port, listener_ports):
     ports = set()
     for container in containers or []:
         labels = container.get("Labels") or {}
-        if labels.get("loadbearing.ecs.cluster") == cluster and str(labels.get("loadbearing.ecs.port", "")).isdigit():
-            ports.add(int(labels["loadbearing.ecs.port"]))
-        if labels.get("loadbearing.ecs.registry") == cluster:
+        if labels.get(LABELS["cluster"]) == cluster and str(labels.get(LABELS["port"], "")).isdigit():
+            ports.add(int(labels[LABELS["port"]]))
+        if labels.get(LABELS["registry"]) == cluster:
             ports.add(int(registry_port))
-        if labels.get("loadbearing.ecs.loadbalancer") == cluster:
+        if labels.get(LABELS["loadbalancer"]) == cluster:
             ports.update(int(port) for port in listener_ports)
     return sorted(ports)

@@ -14,7 +14,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-CLUSTER_TAG = "loadbearing:cluster"
+from ansible_collections.loadbearing.ecs.plugins.module_utils import naming
+
+CLUSTER_TAG = naming.CLUSTER_TAG
 
 ELASTIC_IPS = {"key": "elastic_ips", "service_code": "ec2", "quota_code": "L-0263D0A3",
                "name": "EC2-VPC Elastic IPs", "unit": "addresses"}

@@ -20,8 +20,9 @@ import json
 import math
 
 try:
-    from ansible_collections.loadbearing.ecs.plugins.module_utils import service_defaults
+    from ansible_collections.loadbearing.ecs.plugins.module_utils import naming, service_defaults
 except ImportError:  # beside the local service controller, which runs without Ansible
+    import naming
     import service_defaults
 
 # Every port of a service's block is a slot the load balancer knows, so copies come and go
@@ -39,8 +40,7 @@ SCALE_IN_MARGIN = 0.9
 REVISION_FIELDS = ("image", "environment", "stop_timeout_s", "port")
 
 
-def copy_name(cluster, service, slot):
-    return "%s-%s-%d" % (cluster, service, slot)
+copy_name = naming.copy_name
 
 
 def slot_port(port_base, position, slot):

@@ -160,7 +160,7 @@ def _check_environment(service, where, errors):
                 errors.append("%s.%s.%s: must be a string, not %r" % (where, field, key, value))
 
 
-def _check_cluster(cluster, platform, errors):
+def check_cluster(cluster, platform, errors):
     if not isinstance(cluster, str) or not CLUSTER_NAME.match(cluster):
         errors.append("ecs_cluster_name: %r must be 2-24 lowercase letters, digits and dashes, starting "
                       "with a letter" % (cluster,))
@@ -184,7 +184,7 @@ def validate(services, cluster, platform="local"):
     errors = []
     if platform not in PLATFORMS:
         errors.append("ecs_platform: %r is not one of %s" % (platform, ", ".join(PLATFORMS)))
-    _check_cluster(cluster, platform, errors)
+    check_cluster(cluster, platform, errors)
     if not isinstance(services, list) or not services:
         errors.append("ecs_services: must be a non-empty list of services, not %r" % (services,))
         return [], errors

@@ -103,9 +103,10 @@ import time
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.faults import RUNNER_OPTIONS, run_module_plan
+from ansible_collections.loadbearing.ecs.plugins.module_utils.naming import LABELS
 
-CLUSTER_LABEL = "loadbearing.ecs.cluster"
-SERVICE_LABEL = "loadbearing.ecs.service"
+CLUSTER_LABEL = LABELS["cluster"]
+SERVICE_LABEL = LABELS["service"]
 RESTART_STOP_TIMEOUT_S = 2
 
 

@@ -14,6 +14,11 @@ BIN = os.path.dirname(os.path.realpath(os.environ.get("ANSIBLE_PLAYBOOK", os.pat
 RECAP = re.compile(r"^(\S+)\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", re.M)
 
 
+# A test's own playbook that runs a role alone plans the cluster first, as every stage's preflight does.
+PLAN_TASK = {"name": "Plan the cluster", "ansible.builtin.include_role": {
+    "name": "loadbearing.ecs.preflight", "tasks_from": "plan"}}
+
+
 class UnixHTTPConnection(http.client.HTTPConnection):
     """HTTP over a unix socket: the retry policy's counters, locally and in the sidecar."""
 

@@ -103,7 +103,7 @@ def test_single_stage_by_tag(cluster):
     run = cluster.playbook("site.yml", tags="build")
     assert run.rc == 0, run.output[-4000:]
     assert "Run ApacheBench" not in run.output
-    assert "TASK [loadbearing.ecs.services : Tell the controller what each service runs]" in run.output
+    assert "TASK [loadbearing.ecs.services : Deploy the services through the service controller" in run.output
 
 
 def test_changed_bounds_converge_without_touching_the_rest(cluster):

@@ -17,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
-from conftest import UnixHTTPConnection
+from conftest import PLAN_TASK, UnixHTTPConnection
 
 from ansible_collections.loadbearing.ecs.plugins.module_utils.images import image_plan
 from ansible_collections.loadbearing.ecs.plugins.module_utils.retry_policy import (
@@ -112,7 +112,7 @@ def proxy_image(registry, tmp_path_factory):
     vars_file.write_text(yaml.safe_dump(variables))
     playbook.write_text(yaml.safe_dump([{
         "name": "The build host's part of artifacts", "hosts": "localhost", "connection": "local", "gather_facts": False,
-        "tasks": [{"name": "Build and push", "ansible.builtin.include_role": {
+        "tasks": [PLAN_TASK, {"name": "Build and push", "ansible.builtin.include_role": {
             "name": "loadbearing.ecs.images", "tasks_from": "local/present.yml"}}]}]))
     env = dict(os.environ, ANSIBLE_CONFIG=os.path.join(ROOT, "ansible.cfg"), ANSIBLE_NOCOLOR="1",
                ANSIBLE_HOME=str(tmp_dir / "ansible-home"))

@@ -34,11 +34,17 @@ SERVICES = [
 ]
 
 
+def planned(name, ref):
+    """An image of the plan (registry-free), as the uri loop's item, for the reference it gets."""
+    repository, tag = ref.split("/", 1)[1].rsplit(":", 1)
+    return {"name": name, "repository": repository, "tag": tag}
+
+
 def answers(serves=True, found=("backend", "frontend")):
     """What the uri loop registers: the API root, then one HEAD per planned image."""
     results = [{"item": {}, "status": 200 if serves else -1}]
     for name in ("backend", "frontend"):
-        results.append({"item": {"name": name, "ref": IMAGES[name]}, "status": 200 if name in found else 404})
+        results.append({"item": planned(name, IMAGES[name]), "status": 200 if name in found else 404})
     return results
 
 
@@ -130,7 +136,7 @@ def test_a_scaled_service_is_ready_at_any_count_within_its_bounds(bounds, contai
 
 def test_a_new_service_without_copies_is_not_ready():
     services = SERVICES + [{"name": "worker", "listener_port": 8582, "desired_count": 1}]
-    answers_with_worker = answers() + [{"item": {"name": "worker", "ref": "127.0.0.1:5650/lead/worker:1"}, "status": 200}]
+    answers_with_worker = answers() + [{"item": planned("worker", "127.0.0.1:5650/lead/worker:1"), "status": 200}]
     found = state(answers_with_worker, services=services)
     assert found["images"]["worker"] == "127.0.0.1:5650/lead/worker:1"
     assert found["services"]["ready"] is False
@@ -235,3 +241,18 @@ def test_aws_the_retry_proxy_is_found_or_missing_like_a_service_image():
     # Its repository is one of the registry's: init makes it.
     proxy["repository_exists"] = False
     assert not aws_state(answers, SERVICES, "demo", "eu-west-1")["registry"]["ready"]
+
+
+def test_aws_target_tracking_labels_name_each_services_alb_and_target_group():
+    from ansible_collections.loadbearing.ecs.plugins.module_utils.discovery import aws_state
+    answers = aws_answers()
+    prefix = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:"
+    for balancer in answers["albs"]["load_balancers"][:2]:
+        name = "demo-" + ("public" if balancer["scheme"] == "internet-facing" else "internal")
+        balancer["load_balancer_arn"] = prefix + "loadbalancer/app/%s/50dc6c495c0c9188" % name
+    for group in answers["target_groups"]["target_groups"]:
+        group["target_group_arn"] = prefix + "targetgroup/%s/73e2d6bc24d8a067" % group["target_group_name"]
+    labels = aws_state(answers, SERVICES, "demo", "eu-west-1")["loadbalancer"]["resource_labels"]
+    assert labels == {
+        "backend": "app/demo-internal/50dc6c495c0c9188/targetgroup/demo-backend/73e2d6bc24d8a067",
+        "frontend": "app/demo-public/50dc6c495c0c9188/targetgroup/demo-frontend/73e2d6bc24d8a067"}

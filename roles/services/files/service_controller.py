@@ -34,13 +34,14 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import scaling  # noqa: E402  (copied beside this file by the services role)
+import naming  # noqa: E402  (copied beside this file by the services role, like scaling.py)
+import scaling  # noqa: E402
 
-CLUSTER_LABEL = "loadbearing.ecs.cluster"
-SERVICE_LABEL = "loadbearing.ecs.service"
-PORT_LABEL = "loadbearing.ecs.port"
-SLOT_LABEL = "loadbearing.ecs.slot"
-REVISION_LABEL = "loadbearing.ecs.revision"
+CLUSTER_LABEL = naming.LABELS["cluster"]
+SERVICE_LABEL = naming.LABELS["service"]
+PORT_LABEL = naming.LABELS["port"]
+SLOT_LABEL = naming.LABELS["slot"]
+REVISION_LABEL = naming.LABELS["revision"]
 # Ticks a copy may be seen not running before it is replaced: podman restarts a crashed copy in
 # ~0.2 s, and a `podman restart` takes the copy's stop timeout.
 DEAD_AFTER_TICKS = 10
