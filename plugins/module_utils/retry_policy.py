@@ -301,6 +301,9 @@ def task_containers(service, services, image, endpoints, sidecar_image, log_grou
         "environment": pairs(environment),
         "logConfiguration": logs(service["name"]),
     }
+    # The plan's services always have it; ECS's own default, without, is 30 s.
+    if service.get("stop_timeout_s") is not None:
+        app["stopTimeout"] = service["stop_timeout_s"]
     if not retried:
         return [app]
     if not sidecar_image:

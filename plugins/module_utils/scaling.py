@@ -67,7 +67,7 @@ def deployment_of(service):
     return deployment
 
 
-def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health_check_grace_s=0):
+def definitions(services, port_base, images, endpoints, health_check_grace_s=0):
     """What the controller runs for a checked service list, one definition per service, in order.
 
     images and endpoints are by service name (discovery's images, the listeners' URLs).
@@ -83,7 +83,7 @@ def definitions(services, port_base, images, endpoints, stop_timeout_s=5, health
             "name": service["name"],
             "image": images[service["name"]],
             "environment": environment,
-            "stop_timeout_s": int(stop_timeout_s),
+            "stop_timeout_s": int(_given(service, "stop_timeout_s", service_defaults.SERVICE_FIELDS["stop_timeout_s"][2])),
             "port": int(service["port"]),
             "first_port": slot_port(port_base, position, 0),
             "desired_count": int(service["desired_count"]),

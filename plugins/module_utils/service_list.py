@@ -41,44 +41,10 @@ AWS_HEALTH_CHECK_BOUNDS = {
     "unhealthy_threshold": (2, 10),
 }
 
-# field: (type, required, default, (low, high) or None). bool is checked before int: in Python a
-# bool is an int. Defaults come from service_defaults.py, the one table of them.
-DEPLOYMENT_FIELDS = dict(
-    (key, (int, False, service_defaults.DEPLOYMENT[key], bounds))
-    for key, bounds in service_defaults.DEPLOYMENT_BOUNDS.items())
-
-HEALTH_CHECK_FIELDS = {
-    "path": (str, True, None, None),
-    "interval_s": (int, True, None, (1, 3600)),
-    "timeout_s": (int, True, None, (1, 3600)),
-    "healthy_threshold": (int, True, None, (1, 100)),
-    "unhealthy_threshold": (int, True, None, (1, 100)),
-}
-
-SERVICE_FIELDS = {
-    "name": (str, True, None, None),
-    "source": (str, True, None, None),
-    "command": (str, True, None, None),
-    "port": (int, True, None, (1, 65535)),
-    "listener_port": (int, True, None, (1, 65535)),
-    "public": (bool, False, False, None),
-    "desired_count": (int, True, None, (0, MAX_COUNT)),
-    "min_count": (int, False, None, (0, MAX_COUNT)),
-    "max_count": (int, False, None, (0, MAX_COUNT)),
-    # Target tracking, on both platforms: requests per copy per minute, and its cooldowns.
-    "requests_per_target": (int, False, service_defaults.SCALING["requests_per_target"], (1, 1000000)),
-    "scale_out_cooldown_s": (int, False, service_defaults.SCALING["scale_out_cooldown_s"], (0, 86400)),
-    "scale_in_cooldown_s": (int, False, service_defaults.SCALING["scale_in_cooldown_s"], (0, 86400)),
-    # How a new revision replaces the copies, as ECS's deployment configuration (filled below).
-    "deployment": (dict, False, {}, None),
-    # Requests one copy serves at once (1: single-threaded); the balancers queue the rest.
-    "concurrency": (int, False, None, (1, 10000)),
-    # How calls to this service are made resilient (module_utils/retry_policy.py checks its fields).
-    "retry_policy": (dict, False, None, None),
-    "environment": (dict, False, {}, None),
-    "endpoints": (dict, False, {}, None),
-    "health_check": (dict, True, None, None),
-}
+# The schema: field -> (type, required, default, (low, high) or None), in service_defaults.py.
+DEPLOYMENT_FIELDS = service_defaults.DEPLOYMENT_FIELDS
+HEALTH_CHECK_FIELDS = service_defaults.HEALTH_CHECK_FIELDS
+SERVICE_FIELDS = service_defaults.SERVICE_FIELDS
 
 PLATFORMS = ("local", "aws")
 

@@ -23,10 +23,27 @@ def as_utc(moment):
     return moment.astimezone(datetime.timezone.utc)
 
 
-def stops_since(tasks, service, since):
-    """How many of `tasks` (as DescribeTasks returns them) belong to `service` and stopped at or after `since`."""
-    since = as_utc(since)
+def _of(tasks, service):
     group = "service:%s" % service
-    return sum(1 for task in tasks
-               if task.get("group") == group and task.get("stoppedAt") is not None
-               and as_utc(task["stoppedAt"]) >= since)
+    return [task for task in tasks if task.get("group") == group]
+
+
+def stops_since(tasks, service, since=None):
+    """How many of `tasks` (as DescribeTasks returns them) belong to `service` and stopped at or
+    after `since`; every stopped one of the service without `since`."""
+    if since is None:
+        return len(_of(tasks, service))
+    since = as_utc(since)
+    return sum(1 for task in _of(tasks, service) if task.get("stoppedAt") is not None and as_utc(task["stoppedAt"]) >= since)
+
+
+def stop_reasons(tasks, service):
+    """The distinct stoppedReason of the service's tasks, the most recently stopped first."""
+    newest_first = sorted(_of(tasks, service), key=lambda task: as_utc(task["stoppedAt"]) if task.get("stoppedAt")
+                          else as_utc("1970-01-01T00:00:00Z"), reverse=True)
+    reasons = []
+    for task in newest_first:
+        reason = task.get("stoppedReason")
+        if reason and reason not in reasons:
+            reasons.append(reason)
+    return reasons

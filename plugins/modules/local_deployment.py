@@ -42,10 +42,6 @@ options:
     description: The load-balanced URL of each service, which the services' C(endpoints) name.
     type: dict
     required: true
-  stop_timeout_s:
-    description: Seconds a copy gets to exit on SIGTERM before it is killed.
-    type: int
-    default: 5
   health_check_grace_s:
     description: Seconds after a copy starts during which failed health checks do not count.
     type: int
@@ -197,7 +193,6 @@ def main():
             services=dict(type="list", elements="dict", required=True),
             images=dict(type="dict", required=True),
             endpoints=dict(type="dict", required=True),
-            stop_timeout_s=dict(type="int", default=5),
             health_check_grace_s=dict(type="int", default=0),
             controller_dir=dict(type="path", required=True),
             program_files=dict(type="list", elements="path", required=True),
@@ -213,7 +208,7 @@ def main():
     services = params["services"]
     try:
         wanted = definitions(services, services[0]["first_port"] if services else 0, params["images"],
-                             params["endpoints"], params["stop_timeout_s"], params["health_check_grace_s"])
+                             params["endpoints"], params["health_check_grace_s"])
     except KeyError as exc:
         module.fail_json(msg="No image or endpoint for %s: run artifacts first, or give it in ecs_images." % exc)
 

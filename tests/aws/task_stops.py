@@ -1,7 +1,7 @@
 """ECS: a stopped task carries the time it stopped (stoppedAt), as on AWS; moto leaves it out.
 
 The services role counts a service's restarts as its tasks that stopped since a moment
-(loadbearing.ecs.ecs_task_stops_info), so the tests need the time.
+(loadbearing.ecs.ecs_stopped_tasks_info), so the tests need the time.
 """
 import datetime
 

@@ -154,6 +154,8 @@ def test_build_deploys_behind_the_load_balancers(emulator_clean, tmp_path):
     container, proxy = taskdef["containerDefinitions"]
     assert container["name"] == "frontend" and container["image"] == IMAGES["ecs_images"]["frontend"]
     assert container["portMappings"] == [{"containerPort": 8000, "hostPort": 0, "protocol": "tcp"}]
+    # The service's stop_timeout_s (the table's default, 5), as the local copies get it.
+    assert container["stopTimeout"] == 5
     assert container["logConfiguration"]["logDriver"] == "awslogs"
     # The frontend calls the backend through the retry proxy beside it, linked by name...
     assert container["links"] == ["retry-proxy"]

@@ -128,6 +128,30 @@ def test_changed_bounds_converge_without_touching_the_rest(cluster):
     assert run.changed == 0, run.changed_tasks()
 
 
+def stop_timeouts(cluster, service):
+    names = [name for name, (_id, _image, state) in cluster.containers().items()
+             if name.startswith("%s-%s-" % (cluster.name, service)) and state == "running"]
+    # A copy the controller removes meanwhile is left out (podman says so on stderr).
+    proc = subprocess.run(["podman", "inspect", "--format", "{{.Config.StopTimeout}}"] + names,
+                          capture_output=True, text=True, check=False)
+    return sorted(int(value) for value in proc.stdout.split())
+
+
+def test_a_services_stop_timeout_reaches_its_copies(cluster):
+    """A field of the list, end to end: its default from the one table, or the service's own."""
+    assert set(stop_timeouts(cluster, "frontend")) == {5}
+    services = copy.deepcopy(cluster.services)
+    next(s for s in services if s["name"] == "backend")["stop_timeout_s"] = 3
+    run = cluster.playbook("build.yml", services=services)
+    assert run.rc == 0, run.output[-4000:]
+    # A new stop timeout is a new revision, in service when build returns; the old copies drain.
+    deadline = time.time() + 60
+    while stop_timeouts(cluster, "backend") != [3, 3] and time.time() < deadline:
+        time.sleep(0.5)
+    assert stop_timeouts(cluster, "backend") == [3, 3]
+    assert set(stop_timeouts(cluster, "frontend")) == {5}
+
+
 def test_terminate_leaves_nothing(cluster):
     run = cluster.playbook("site.yml", tags="terminate")
     assert run.rc == 0, run.output[-4000:]

@@ -147,3 +147,14 @@ def test_without_the_list_the_plan_holds_what_terminate_finds_the_cluster_by():
         assert names_only[key] == whole[key]
     with pytest.raises(PlanError, match="ecs_cluster_name"):
         cluster_names_plan("Shop!", "local")
+
+
+def test_a_stop_timeout_is_a_service_field_with_its_default_in_the_table():
+    listed = services()
+    listed[1]["stop_timeout_s"] = 20
+    planned = by_name(cluster_plan(listed, "demo", "local", PACKER))
+    assert planned["backend"]["stop_timeout_s"] == service_defaults.SERVICE_FIELDS["stop_timeout_s"][2] == 5
+    assert planned["frontend"]["stop_timeout_s"] == 20
+    listed[1]["stop_timeout_s"] = 121
+    with pytest.raises(PlanError, match=r"stop_timeout_s: 121 is out of range 0-120"):
+        cluster_plan(listed, "demo", "aws", PACKER)

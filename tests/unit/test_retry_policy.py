@@ -260,3 +260,10 @@ def test_sidecar_stream_prefixes_are_those_of_the_callers_task_definitions():
     prefix = sidecar["logConfiguration"]["options"]["awslogs-stream-prefix"]
     assert sidecar_stream_prefixes(services) == [prefix + "/"]
     assert sidecar_stream_prefixes([BACKEND, PLAIN]) == []
+
+
+def test_a_services_stop_timeout_is_its_containers_on_ecs():
+    service = dict(SERVICE_LIST[1], stop_timeout_s=12)
+    app = task_containers(service, SERVICE_LIST, "repo/auth:1", ENDPOINTS, "", "/loadbearing/demo", "eu-west-1")[0]
+    assert app["stopTimeout"] == 12
+    assert "stopTimeout" not in containers_of("auth")[0]

@@ -333,8 +333,13 @@ IMAGES = {"backend": "127.0.0.1:5050/demo/backend:aaaa", "frontend": "127.0.0.1:
 ENDPOINTS = {"backend": "http://127.0.0.1:8081/", "frontend": "http://127.0.0.1:8080/"}
 
 
-def defined(services=None, images=None, **options):
-    return scaling.definitions(services or SERVICES, 20000, images or IMAGES, ENDPOINTS, **options)
+def defined(services=None, images=None, stop_timeout_s=None, **options):
+    """The definitions; a stop timeout given here is every service's stop_timeout_s field."""
+    services = copy.deepcopy(services or SERVICES)
+    if stop_timeout_s is not None:
+        for service in services:
+            service["stop_timeout_s"] = stop_timeout_s
+    return scaling.definitions(services, 20000, images or IMAGES, ENDPOINTS, **options)
 
 
 def test_definitions_in_list_order_with_their_ports_and_images():

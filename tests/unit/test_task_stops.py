@@ -1,7 +1,7 @@
 """Restarts on ECS: the stopped tasks of a service since a moment."""
 import datetime
 
-from ansible_collections.loadbearing.ecs.plugins.module_utils.task_stops import as_utc, stops_since
+from ansible_collections.loadbearing.ecs.plugins.module_utils.task_stops import as_utc, stop_reasons, stops_since
 
 UTC = datetime.timezone.utc
 START = datetime.datetime(2026, 11, 29, 5, 0, 0, tzinfo=UTC)
@@ -28,3 +28,17 @@ def test_times_without_a_zone_are_utc():
     assert as_utc("2026-11-29T05:00:00") == START
     assert as_utc(datetime.datetime(2026, 11, 29, 5, 0, 0)) == START
     assert as_utc("2026-11-29T06:00:00+01:00") == START
+
+
+def test_without_a_moment_every_listed_stopped_task_of_the_service_counts():
+    tasks = [task("frontend", 1), task("frontend", -5), task("backend", 2), task("frontend", 3, group_prefix="family:")]
+    assert stops_since(tasks, "frontend") == 2
+
+
+def test_the_reasons_are_distinct_and_the_newest_first():
+    def stopped(seconds, reason):
+        return dict(task("frontend", seconds), stoppedReason=reason)
+    tasks = [stopped(1, "Essential container in task exited"), stopped(9, "Task failed ELB health checks"),
+             stopped(5, "Essential container in task exited"), dict(task("backend", 20), stoppedReason="Scaling activity"),
+             stopped(7, "")]
+    assert stop_reasons(tasks, "frontend") == ["Task failed ELB health checks", "Essential container in task exited"]
